@@ -1,0 +1,5 @@
+import sys
+
+from unqa.cli import main
+
+sys.exit(main())
