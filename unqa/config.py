@@ -16,11 +16,9 @@ DEFAULT_HOST = "127.0.0.1"
 
 def cache_dir() -> Path:
     """Where embedding vectors are cached by content hash (shared across index builds)."""
-    base = os.environ.get("UNQA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) / "unqa" if base and "UNQA_CACHE_DIR" not in os.environ else None
-    if "UNQA_CACHE_DIR" in os.environ:
-        root = Path(os.environ["UNQA_CACHE_DIR"])
-    return root or Path.home() / ".cache" / "unqa"
+    if os.environ.get("UNQA_CACHE_DIR"):
+        return Path(os.environ["UNQA_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "unqa"
 
 
 def set_offline() -> None:
@@ -28,3 +26,8 @@ def set_offline() -> None:
     for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
         os.environ.setdefault(var, "1")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+
+# Relevance judgments (thumbs) from the app, one JSON object per line:
+# {"time": ISO-8601, "query": str, "passage_id": str, "relevant": bool, "session": str}
+# Read by `unqa eval` as extra qrels.
+JUDGMENTS_FILE = Path(os.environ.get("UNQA_JUDGMENTS", REPO_ROOT / "data" / "judgments.jsonl"))

@@ -1,15 +1,107 @@
-"""`unqa search` (placeholder until its stage lands)."""
+"""`unqa search QUESTION | --batch FILE --index DIR --k N [--json]`: the one search path."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from unqa.config import DEFAULT_INDEX_DIR, set_offline
+from unqa.model import SearchResponse, UnqaError
+
+logger = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("search", help="search (not yet available)")
+    p = sub.add_parser("search", help="ask a question (Chinese or English) and get cited passages",
+                       description="Search the index. With --batch, FILE.jsonl has lines "
+                       '{"id": ..., "question": ...}; one JSON result per line is printed.')
+    p.add_argument("question", nargs="?", help="the question")
+    p.add_argument("--batch", type=Path, metavar="FILE", help="JSONL file of questions")
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX_DIR)
+    p.add_argument("--k", type=int, default=10, help="number of passages (default 10)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("unqa search: not yet available")
-    return 1
+    set_offline()
+    if (args.question is None) == (args.batch is None):
+        raise UnqaError("give a QUESTION or --batch FILE (not both)")
+    if args.question is not None and not args.question.strip():
+        raise UnqaError("empty question: type a question in Chinese or English")
+    if args.k < 1:
+        raise UnqaError("--k must be at least 1")
+    from index.config import SearchConfig
+    from index.search import Searcher
+
+    searcher = Searcher.load(args.index)
+    config = SearchConfig(mode=args.mode)
+    if args.batch is not None:
+        return _batch(searcher, args, config)
+    response = searcher.search(args.question, args.k, config=config)
+    _notices(response)
+    print(json.dumps(response.to_dict(), ensure_ascii=False) if args.json else render(response))
+    return 0
+
+
+def _read_batch(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise UnqaError(f"no such file: {path}")
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            items.append({"id": item.get("id", n), "question": str(item["question"])})
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise UnqaError(f"{path}:{n}: expected {{\"id\": ..., \"question\": ...}} ({exc})") from exc
+    return items
+
+
+def _batch(searcher: Any, args: argparse.Namespace, config: Any) -> int:
+    from index.search import clean_query
+
+    items = _read_batch(args.batch)
+    good = []
+    for item in items:
+        try:
+            clean_query(item["question"])
+            good.append(item)
+        except UnqaError as exc:
+            print(json.dumps({"id": item["id"], "query": item["question"], "error": str(exc)}, ensure_ascii=False))
+    responses = searcher.batch_search([i["question"] for i in good], args.k, config=config)
+    for item, response in zip(good, responses, strict=True):
+        out = {"id": item["id"], **response.to_dict()}
+        print(json.dumps(out, ensure_ascii=False) if args.json else f"[{item['id']}]\n{render(response)}")
+    return 0 if len(good) == len(items) else 1
+
+
+def _notices(response: SearchResponse) -> None:
+    for notice in response.notices:
+        print(f"notice: {notice}", file=sys.stderr)
+
+
+def render(response: SearchResponse) -> str:
+    """Human-readable result: the answer first, then ranked passages with citations."""
+    lines = [f"问题 / Question: {response.query}"]
+    if response.abstained:
+        lines.append("回答 / Answer: 语料库中没有足够相关的内容回答这个问题。"
+                     "(The corpus does not cover this question.)")
+    elif response.answer:
+        lines.append(f"回答 / Answer: “{response.answer.text}”  [{response.answer.passage_id}]")
+    heading = "最接近的段落 / Closest passages" if response.abstained else "段落 / Passages"
+    lines.append(heading + ":")
+    for hit in response.hits:
+        c = hit.passage.citation
+        lines.append(f"{hit.rank:>3}. [{hit.score:.3f}] {c.breadcrumb()}")
+        lines.append(f"     {hit.passage.text}")
+        if c.url:
+            lines.append(f"     {c.url}")
+    lines.append("资料来源：联合国 / Source: United Nations")
+    return "\n".join(lines)

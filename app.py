@@ -1,0 +1,227 @@
+"""The delegates' app: ask a question, get the answer quoted from UN documents with its citation.
+
+A thin Streamlit view. Searching is ``Searcher.search`` (the CLI's function); formatting,
+highlighting, export, permalinks and judgments live in the tested ``unqa.ui`` package.
+Run it with ``unqa app`` (or ``make run``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+
+import streamlit as st
+
+from unqa import UN_SOURCE_NOTE_EN, UN_SOURCE_NOTE_ZH
+from unqa.config import DEFAULT_INDEX_DIR
+from unqa.model import IndexStateError, QueryError
+from unqa.ui import cards, export, judgments, permalink, service
+from unqa.ui import format as fmt
+from unqa.ui.highlight import query_terms
+from unqa.ui.i18n import EXAMPLE_QUESTIONS, LANG_NAMES, LANGS, SOURCE_FOOTER, t
+
+logger = logging.getLogger(__name__)
+
+INDEX_DIR = os.environ.get("UNQA_INDEX") or str(DEFAULT_INDEX_DIR)
+FILTER_KEYS = {"documents": "f_doc", "subprogrammes": "f_sp", "kinds": "f_kind"}
+
+
+@st.cache_resource(show_spinner=False)
+def load_searcher(index_dir: str) -> service.Searcher:
+    return service.open_searcher(index_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def load_facets(index_dir: str) -> service.Facets:
+    return service.facets(load_searcher(index_dir).passages)
+
+
+def url_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def searcher_or_stop(lang: str) -> service.Searcher:
+    try:
+        with st.spinner(t("loading", lang)):
+            return load_searcher(INDEX_DIR)
+    except IndexStateError as exc:
+        st.error(f"{t('index_error', lang)}: {exc}")
+        st.markdown(t("index_hint", lang, index=INDEX_DIR))
+        st.stop()
+        raise
+
+
+def init_state(facets: service.Facets) -> None:
+    """First run of a session: widgets start from the URL (the permalink)."""
+    if st.session_state.get("_init"):
+        return
+    view = permalink.from_params(
+        url_params(), documents=facets.documents, subprogrammes=facets.subprogrammes, kinds=facets.kinds
+    )
+    st.session_state.update(
+        {"_init": True, "session_id": uuid.uuid4().hex, "lang": view.lang, "q": view.query}
+    )
+    for field, key in FILTER_KEYS.items():
+        st.session_state[key] = list(getattr(view, field))
+
+
+def current_view() -> permalink.ViewState:
+    s = st.session_state
+    return permalink.ViewState(
+        query=permalink.clean_query(s.get("q", "")),
+        documents=tuple(s.get("f_doc", ())),
+        subprogrammes=tuple(s.get("f_sp", ())),
+        kinds=tuple(s.get("f_kind", ())),
+        lang=s.get("lang", "zh"),
+    )
+
+
+def sync_url(view: permalink.ViewState) -> None:
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in permalink.to_params(view).items()}
+    if wanted != url_params():
+        st.query_params.from_dict(wanted)
+
+
+def clear_filters() -> None:
+    for key in FILTER_KEYS.values():
+        st.session_state[key] = []
+
+
+def sidebar(facets: service.Facets) -> None:
+    with st.sidebar:
+        st.radio(t("language", st.session_state.lang), LANGS, format_func=LANG_NAMES.get, key="lang",
+                 horizontal=True)
+        lang = st.session_state.lang
+        st.header(t("filters", lang))
+        st.multiselect(t("f_documents", lang), facets.documents, key="f_doc")
+        if facets.subprogrammes:
+            st.multiselect(t("f_subprogrammes", lang), facets.subprogrammes, key="f_sp")
+        st.multiselect(t("f_kinds", lang), facets.kinds, key="f_kind",
+                       format_func=lambda k: fmt.kind_label(k, lang))
+        st.button(t("clear", lang), on_click=clear_filters, width="stretch")
+        st.caption(t("about", lang, p=facets.n_passages, d=len(facets.documents)))
+        st.caption(t("permalink", lang))
+
+
+def set_query(text: str) -> None:
+    st.session_state["q"] = text
+
+
+def question_box(lang: str) -> None:
+    st.title(t("title", lang))
+    st.caption(t("subtitle", lang))
+    col_q, col_b = st.columns([6, 1], vertical_alignment="bottom")
+    col_q.text_input(t("query_label", lang), key="q", placeholder=t("query_placeholder", lang), max_chars=500)
+    col_b.button(t("search", lang), type="primary", width="stretch")
+    st.caption(t("examples", lang))
+    for col, example in zip(st.columns(len(EXAMPLE_QUESTIONS)), EXAMPLE_QUESTIONS, strict=True):
+        col.button(example, on_click=set_query, args=(example,), key=fmt.widget_key("ex", example),
+                   width="stretch")
+
+
+def search(searcher: service.Searcher, view: permalink.ViewState) -> tuple | None:
+    """The response for the view, reused across reruns of the same question and filters."""
+    key = (view.query, view.documents, view.subprogrammes, view.kinds)
+    cached = st.session_state.get("_result")
+    if cached and cached[0] == key:
+        return cached[1]
+    try:
+        result = service.run_query(searcher, view)
+    except QueryError:
+        st.warning(t("query_error", view.lang))
+        return None
+    st.session_state["_result"] = (key, result)
+    return result
+
+
+def on_feedback(key: str, query: str, passage_id: str) -> None:
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    judgments.record(query, passage_id, value == 1, st.session_state.get("session_id", ""))
+    st.toast(t("thanks", st.session_state.get("lang", "zh")), icon="✅")
+
+
+def show_answer(searcher: service.Searcher, response, lang: str) -> None:  # noqa: ANN001
+    if response.abstained or response.answer is None:
+        if response.abstained:
+            st.info(t("abstained", lang), icon="ℹ️")
+        return
+    hit = service.answer_hit(response)
+    passage = hit.passage if hit else searcher.get(response.answer.passage_id)
+    st.subheader(t("answer", lang))
+    st.html(cards.answer_html(response.answer.text, passage, lang))
+
+
+def show_hit(searcher: service.Searcher, hit, view: permalink.ViewState, terms: list[str],  # noqa: ANN001
+             answer: str | None) -> None:
+    p, lang = hit.passage, view.lang
+    with st.container(border=True):
+        st.html(cards.hit_header_html(hit, lang))
+        st.html(cards.passage_html(p, answer=answer, terms=terms, lang=lang))
+        with st.expander(t("context", lang)):
+            st.html(cards.context_html(service.in_context(searcher, p.id), terms=terms))
+        if p.extra.get("en"):
+            with st.expander(t("english", lang)):
+                st.html(cards.english_html(str(p.extra["en"])))
+        col_c, col_f = st.columns([5, 1], vertical_alignment="center")
+        col_c.code(fmt.paste_citation(p), language=None, wrap_lines=True)
+        key = fmt.widget_key("fb", view.query, p.id)
+        with col_f:
+            st.caption(t("helpful", lang))
+            st.feedback("thumbs", key=key, on_change=on_feedback, args=(key, view.query, p.id))
+
+
+def show_downloads(response, view: permalink.ViewState, ms: float) -> None:  # noqa: ANN001
+    lang, stem = view.lang, export.file_stem(view.query)
+    col_n, col_csv, col_md = st.columns([4, 1, 1], vertical_alignment="center")
+    col_n.caption(t("result_count", lang, n=len(response.hits), ms=ms))
+    col_csv.download_button(t("download_csv", lang), export.to_csv(response, lang), f"{stem}.csv",
+                            mime="text/csv", on_click="ignore", width="stretch")
+    col_md.download_button(t("download_md", lang), export.to_markdown(response, lang), f"{stem}.md",
+                           mime="text/markdown", on_click="ignore", width="stretch")
+
+
+def show_results(searcher: service.Searcher, view: permalink.ViewState) -> None:
+    result = search(searcher, view)
+    if result is None:
+        return
+    response, ms = result
+    lang = view.lang
+    show_answer(searcher, response, lang)
+    for notice in response.notices:
+        st.caption(f"ℹ️ {notice}")
+    st.subheader(t("closest" if response.abstained else "results", lang))
+    if not response.hits:
+        st.info(t("no_results", lang))
+        return
+    show_downloads(response, view, ms)
+    terms = query_terms(view.query)
+    answer = response.answer.text if response.answer and not response.abstained else None
+    for hit in response.hits:
+        show_hit(searcher, hit, view, terms, answer)
+
+
+def footer() -> None:
+    st.divider()
+    st.html(cards.footer_html(f"{SOURCE_FOOTER} · {UN_SOURCE_NOTE_ZH} {UN_SOURCE_NOTE_EN}"))
+
+
+def main() -> None:
+    url_lang = permalink.from_params(url_params()).lang
+    st.set_page_config(page_title=t("page_title", url_lang), page_icon="🔎", layout="wide")
+    st.html(cards.CSS)
+    searcher = searcher_or_stop(st.session_state.get("lang", url_lang))
+    facets = load_facets(INDEX_DIR)
+    init_state(facets)
+    sidebar(facets)
+    view = current_view()
+    question_box(view.lang)
+    sync_url(view)
+    if view.query:
+        show_results(searcher, view)
+    footer()
+
+
+main()

@@ -1,0 +1,64 @@
+"""Exact lane for the document's own structure, beside the symbol lane.
+
+- A question that names a sub-programme ("次级方案 3", "sub-programme 3") or a paragraph
+  ("3.9 (c)", "第 3.9 段") lifts the passages that carry that label.
+- A question that asks *which office/department* is responsible lifts passages that state a
+  responsibility ("由常规武器处执行", "裁军事务厅对本方案负有实质性责任").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from unqa.model import Passage
+from unqa.symbols import normalize_width
+
+SUBPROGRAMME_BONUS = 0.3
+PARAGRAPH_BONUS = 10.0
+RESPONSIBLE_BONUS = 0.3
+
+_ZH_NUM = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_SUB_Q = re.compile(r"(?:次级方案|sub-?programme)\s*(?:第\s*)?([1-9一二三四五六七八九])", re.I)
+_PARA_Q = re.compile(r"(?<![\d./])(\d{1,2}\.\d{1,2})(?![\d/])\s*(?:\(\s*([a-z])\s*\))?")
+_ASKS_WHO = re.compile(
+    r"哪个?(部门|机构|办公室|单位|处|厅)|由谁|谁负责|谁来|哪一?个?实体|"
+    r"which (office|department|unit|body|entity)|who (is responsible|implements|carries out|executes|runs)", re.I)
+_STATES_WHO = re.compile(
+    r"由[^。，；]{1,30}(厅|处|办事处|部|中心)[^。，；]{0,6}执行|(厅|处|办事处)对[^。]{0,12}负有|负责")
+_PROGRAMME_LEVEL = re.compile(r"(?<!次级)方案|(?<!sub)(?<!sub-)programme", re.I)
+
+
+def subprogramme_of(p: Passage) -> str | None:
+    for part in p.citation.path:
+        m = re.match(r"次级方案\s*(\d)", part)
+        if m:
+            return m.group(1)
+    return None
+
+
+def paragraph_key(label: str) -> str:
+    return re.sub(r"\s+", "", normalize_width(label))
+
+
+def boosts(query: str, passages: Sequence[Passage]) -> dict[int, float]:
+    """Row -> bonus for the structural references in ``query`` (empty when it has none)."""
+    q = normalize_width(query)
+    out: dict[int, float] = {}
+    sub = _SUB_Q.search(q)
+    wanted_sub = _ZH_NUM.get(sub.group(1), sub.group(1)) if sub else None
+    paras = {m.group(1) + (f"({m.group(2)})" if m.group(2) else "") for m in _PARA_Q.finditer(q)}
+    asks_who = bool(_ASKS_WHO.search(q))
+    programme_level = not wanted_sub and bool(_PROGRAMME_LEVEL.search(q))
+    for row, p in enumerate(passages):
+        bonus = 0.0
+        sub_of = subprogramme_of(p)
+        if wanted_sub and sub_of == wanted_sub:
+            bonus += SUBPROGRAMME_BONUS
+        if paras and paragraph_key(p.citation.paragraph) in paras:
+            bonus += PARAGRAPH_BONUS
+        if asks_who and _STATES_WHO.search(p.text) and not (programme_level and sub_of):
+            bonus += RESPONSIBLE_BONUS
+        if bonus:
+            out[row] = bonus
+    return out

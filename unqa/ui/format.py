@@ -1,0 +1,95 @@
+"""Citation strings and labels as delegates paste them into their notes."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from urllib.parse import quote, urlparse
+
+from unqa.model import Passage
+
+logger = logging.getLogger(__name__)
+
+SEP = " › "
+SUBPROGRAMME_PREFIX = "次级方案"
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "overview": ("总方向", "Overall orientation"),
+    "subprogramme": ("次级方案", "Sub-programme"),
+    "objective": ("目标", "Objective"),
+    "accomplishment": ("预期成绩", "Expected accomplishment"),
+    "indicator": ("绩效指标", "Indicator of achievement"),
+    "strategy": ("战略", "Strategy"),
+    "strategy_item": ("战略分项", "Strategy item"),
+    "mandate": ("法律授权", "Legislative mandate"),
+    "preamble": ("序言部分", "Preambular paragraph"),
+    "operative": ("执行部分", "Operative paragraph"),
+    "paragraph": ("段落", "Paragraph"),
+}
+
+
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """Human label of a passage kind in the interface language; unknown kinds as they are."""
+    zh, en = KIND_LABELS.get(kind, (kind, kind))
+    return en if lang == "en" else zh
+
+
+def subprogramme_of(passage: Passage) -> str | None:
+    """The sub-programme a programme passage belongs to (second breadcrumb element), if any."""
+    path = passage.citation.path
+    if len(path) > 1 and path[1].startswith(SUBPROGRAMME_PREFIX):
+        return path[1]
+    return None
+
+
+def citation_path(passage: Passage) -> list[str]:
+    """Breadcrumb below the document, ending with the paragraph label (added if not there yet)."""
+    c = passage.citation
+    parts = [p for p in c.path if p and p != c.document]
+    if c.paragraph and (not parts or c.paragraph not in parts[-1]):
+        parts.append(c.paragraph)
+    return parts
+
+
+def citation_text(passage: Passage) -> str:
+    """``"A/65/6 (Prog. 3), 方案 3 裁军 › 次级方案 3 … › 战略 › 3.9 (c)"`` (plus the page, if known)."""
+    c = passage.citation
+    text = c.document
+    parts = citation_path(passage)
+    if parts:
+        text += ", " + SEP.join(parts)
+    if c.page:
+        text += f", p. {c.page}"
+    return text
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) link, else None (no ``javascript:`` links on the page)."""
+    if not url:
+        return None
+    parsed = urlparse(url.strip())
+    if parsed.scheme in ("http", "https") and parsed.netloc:
+        return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+    logger.debug("dropping unsafe url %r", url)
+    return None
+
+
+def paste_citation(passage: Passage) -> str:
+    """Ready-to-paste citation: the citation line, then the official link when there is one."""
+    url = safe_url(passage.citation.url)
+    return f"{citation_text(passage)}\n{url}" if url else citation_text(passage)
+
+
+def quote_with_citation(text: str, passage: Passage) -> str:
+    """``“quoted sentence” (citation)`` for an answer."""
+    return f"“{text.strip()}” ({citation_text(passage)})"
+
+
+def score_text(score: float) -> str:
+    return f"{score:.3f}"
+
+
+def widget_key(prefix: str, *parts: str) -> str:
+    """A short stable widget key from arbitrary text (queries may hold any character)."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return f"{prefix}_{digest}"
