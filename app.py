@@ -94,10 +94,11 @@ def sidebar(facets: service.Facets) -> None:
                  horizontal=True)
         lang = st.session_state.lang
         st.header(t("filters", lang))
-        st.multiselect(t("f_documents", lang), facets.documents, key="f_doc")
+        hint = t("choose", lang)
+        st.multiselect(t("f_documents", lang), facets.documents, key="f_doc", placeholder=hint)
         if facets.subprogrammes:
-            st.multiselect(t("f_subprogrammes", lang), facets.subprogrammes, key="f_sp")
-        st.multiselect(t("f_kinds", lang), facets.kinds, key="f_kind",
+            st.multiselect(t("f_subprogrammes", lang), facets.subprogrammes, key="f_sp", placeholder=hint)
+        st.multiselect(t("f_kinds", lang), facets.kinds, key="f_kind", placeholder=hint,
                        format_func=lambda k: fmt.kind_label(k, lang))
         st.button(t("clear", lang), on_click=clear_filters, width="stretch")
         st.caption(t("about", lang, p=facets.n_passages, d=len(facets.documents)))
@@ -115,8 +116,9 @@ def question_box(lang: str) -> None:
     col_q.text_input(t("query_label", lang), key="q", placeholder=t("query_placeholder", lang), max_chars=500)
     col_b.button(t("search", lang), type="primary", width="stretch")
     st.caption(t("examples", lang))
-    for col, example in zip(st.columns(len(EXAMPLE_QUESTIONS)), EXAMPLE_QUESTIONS, strict=True):
-        col.button(example, on_click=set_query, args=(example,), key=fmt.widget_key("ex", example),
+    cols = st.columns(2)
+    for i, example in enumerate(EXAMPLE_QUESTIONS):
+        cols[i % 2].button(example, on_click=set_query, args=(example,), key=fmt.widget_key("ex", example),
                    width="stretch")
 
 
@@ -176,7 +178,7 @@ def show_hit(searcher: service.Searcher, hit, view: permalink.ViewState, terms: 
 def show_downloads(response, view: permalink.ViewState, ms: float) -> None:  # noqa: ANN001
     lang, stem = view.lang, export.file_stem(view.query)
     col_n, col_csv, col_md = st.columns([4, 1, 1], vertical_alignment="center")
-    col_n.caption(t("result_count", lang, n=len(response.hits), ms=ms))
+    col_n.html(cards.count_html(view.query, len(response.hits), ms, abstained=response.abstained, lang=lang))
     col_csv.download_button(t("download_csv", lang), export.to_csv(response, lang), f"{stem}.csv",
                             mime="text/csv", on_click="ignore", width="stretch")
     col_md.download_button(t("download_md", lang), export.to_markdown(response, lang), f"{stem}.md",
@@ -194,6 +196,7 @@ def show_results(searcher: service.Searcher, view: permalink.ViewState) -> None:
         st.caption(f"ℹ️ {notice}")
     st.subheader(t("closest" if response.abstained else "results", lang))
     if not response.hits:
+        st.html(cards.count_html(view.query, 0, ms, abstained=response.abstained, lang=lang))
         st.info(t("no_results", lang))
         return
     show_downloads(response, view, ms)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from unqa.model import Answer, Hit
 
 _SENT_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+(?=[A-Z(])")
-RANK_PRIOR = (0.1, 0.04, 0.0)
+RANK_PRIOR = (0.2, 0.05, 0.0)
 
 # (question pattern, evidence a passage must show for it)
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {

@@ -71,7 +71,8 @@ class SentenceTransformerEncoder:
             self._model = SentenceTransformer(path_or_name, device="cpu")
         except Exception as exc:
             raise UnqaError(f"cannot load sentence-transformers model {path_or_name!r} offline: {exc}") from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.name = f"st:{path_or_name}"
         self.fingerprint = f"st-{_model_digest(self._model, path_or_name)}"
 

@@ -27,6 +27,8 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9\-_.]*$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _lock = threading.Lock()
+ORG_SUFFIXES = ("厅", "处", "办事处")
+ORG_TOKEN = "部门"
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -61,10 +63,14 @@ def _keep(token: str, stop: frozenset[str]) -> bool:
 
 
 def tokenize(text: str) -> list[str]:
-    """Tokens of ``text`` for BM25: jieba search-mode words, lower-cased, no punctuation or stop words."""
+    """Tokens of ``text`` for BM25: jieba search-mode words, lower-cased, no punctuation or stop words.
+
+    The name of a UN office (a word ending in 厅/处/办事处, e.g. 常规武器处) also yields the
+    generic word 部门 (department), so "哪个部门…" finds the office that the text names."""
     norm = unicodedata.normalize("NFKC", text).lower()
     stop = stopwords()
-    tokens = (t.strip() for t in _tokenizer().cut_for_search(norm, HMM=True))
+    tokens = [t.strip() for t in _tokenizer().cut_for_search(norm, HMM=True)]
+    tokens += [ORG_TOKEN for t in tokens if len(t) >= 3 and t.endswith(ORG_SUFFIXES)]
     return [t for t in tokens if _keep(t, stop)]
 
 

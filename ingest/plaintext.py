@@ -96,13 +96,24 @@ def _passage(doc: _Doc, para: _Para, n: int) -> Passage | None:
         return None
     label = _label(text, n)
     citation = Citation(
-        document=doc.document, title=doc.title, path=(*([para.section] if para.section else []), label),
-        paragraph=label, source=doc.source, url=doc.url,
+        document=doc.document,
+        title=doc.title,
+        path=(*([para.section] if para.section else []), label),
+        paragraph=label,
+        source=doc.source,
+        url=doc.url,
     )
     return Passage(
-        id=f"{doc.stem}#p{n}", text=text, kind="paragraph", citation=citation,
-        context=para.section or doc.title, lang=doc.lang, doc_id=doc.stem, order=n - 1,
-        location=f"lines {para.lines[0][0]}-{para.lines[-1][0]}", symbols=tuple(symbol_keys(text)),
+        id=f"{doc.stem}#p{n}",
+        text=text,
+        kind="paragraph",
+        citation=citation,
+        context=para.section or doc.title,
+        lang=doc.lang,
+        doc_id=doc.stem,
+        order=n - 1,
+        location=f"lines {para.lines[0][0]}-{para.lines[-1][0]}",
+        symbols=tuple(symbol_keys(text)),
         extra={"urls": urls} if urls else {},
     )
 
@@ -128,6 +139,12 @@ def read_plain_text(path: Path) -> Document:
         raise IngestError(f"{path.name}: no paragraphs of text")
     logger.info("%s: %d paragraphs (%s)", path.name, len(passages), encoding)
     return Document(
-        doc_id=path.stem, symbol=document, title=title, lang=doc.lang, source=str(path),
-        sha256=hashlib.sha256(raw).hexdigest(), passages=tuple(passages), meta=meta,
+        doc_id=path.stem,
+        symbol=document,
+        title=title,
+        lang=doc.lang,
+        source=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        passages=tuple(passages),
+        meta=meta,
     )

@@ -47,7 +47,7 @@ class _Unit:
     lines: list[Line]
     sp: int | None = None
     number: str = ""  # paragraph number "3.9"
-    letter: str = ""  # "(c)" letter of a strategy item / accomplishment / indicator
+    letter: str = ""  # "c": letter of a strategy item, accomplishment or indicator
     sub: str = ""  # indicator number "一"
     heading: str = ""  # mandate list heading "大会决议"
     label: str = ""  # mandate label "42/37 C"
@@ -62,7 +62,6 @@ class _Parser:
     programme_no: str
     units: list[_Unit] = field(default_factory=list)
     titles: dict[int, list[str]] = field(default_factory=dict)
-    urls: list[Line] = field(default_factory=list)
     section: str = "overview"
     sp: int | None = None
     heading: str = ""
@@ -150,7 +149,7 @@ class _Parser:
 
     def _indicator_letter(self) -> str:
         for unit in reversed(self.units):
-            if unit.kind in ("indicator", "accomplishment"):
+            if unit.kind in ("indicator", "accomplishment") and unit.sp == self.sp:
                 return unit.letter
         return ""
 
@@ -248,15 +247,23 @@ def _passage(doc: _Doc, unit: _Unit, **fields: Any) -> Passage:
 
 def _overview(doc: _Doc, unit: _Unit) -> Passage:
     return _passage(
-        doc, unit, key=unit.number, path=(doc.programme, "总方向", unit.number), paragraph=unit.number,
+        doc,
+        unit,
+        key=unit.number,
+        path=(doc.programme, "总方向", unit.number),
+        paragraph=unit.number,
         context=f"{doc.programme} 总方向",
     )
 
 
 def _objective(doc: _Doc, unit: _Unit) -> Passage:
     return _passage(
-        doc, unit, key=f"sp{unit.sp}.objective", path=(doc.programme, doc.sp_title(unit.sp), "本组织的目标"),
-        paragraph="本组织的目标", context=f"{doc.sp_short(unit.sp)} 本组织的目标",
+        doc,
+        unit,
+        key=f"sp{unit.sp}.objective",
+        path=(doc.programme, doc.sp_title(unit.sp), "本组织的目标"),
+        paragraph="本组织的目标",
+        context=f"{doc.sp_short(unit.sp)} 本组织的目标",
         extra={"subprogramme": unit.sp, "subprogramme_title": doc.sp_title(unit.sp)},
     )
 
@@ -264,8 +271,12 @@ def _objective(doc: _Doc, unit: _Unit) -> Passage:
 def _accomplishment(doc: _Doc, unit: _Unit) -> Passage:
     label = f"预期成绩 ({unit.letter})"
     return _passage(
-        doc, unit, key=f"sp{unit.sp}.ea({unit.letter})", path=(doc.programme, doc.sp_title(unit.sp), label),
-        paragraph=label, context=f"{doc.sp_short(unit.sp)} {label}",
+        doc,
+        unit,
+        key=f"sp{unit.sp}.ea({unit.letter})",
+        path=(doc.programme, doc.sp_title(unit.sp), label),
+        paragraph=label,
+        context=f"{doc.sp_short(unit.sp)} {label}",
         extra={"subprogramme": unit.sp, "indicators": []},
     )
 
@@ -275,8 +286,11 @@ def _indicator(doc: _Doc, unit: _Unit, accomplishment: Passage) -> Passage:
     suffix = f".ind({unit.sub})" if unit.sub else ".ind"
     ea_label = accomplishment.citation.paragraph
     passage = _passage(
-        doc, unit, key=accomplishment.id.split("#", 1)[1] + suffix,
-        path=(doc.programme, doc.sp_title(unit.sp), ea_label, label), paragraph=label,
+        doc,
+        unit,
+        key=accomplishment.id.split("#", 1)[1] + suffix,
+        path=(doc.programme, doc.sp_title(unit.sp), ea_label, label),
+        paragraph=label,
         context=f"{doc.sp_short(unit.sp)} 绩效指标 {ea_label}：{_gist(accomplishment.text)}",
         extra={"subprogramme": unit.sp, "accomplishment": accomplishment.id},
     )
@@ -288,8 +302,13 @@ def _strategy(doc: _Doc, unit: _Unit) -> Passage:
     label = f"{unit.number} ({unit.letter})" if unit.letter else unit.number
     key = f"{unit.number}({unit.letter})" if unit.letter else unit.number
     return _passage(
-        doc, unit, key=key, path=(doc.programme, doc.sp_title(unit.sp), "战略", label), paragraph=label,
-        context=f"{doc.sp_short(unit.sp)} 战略", extra={"subprogramme": unit.sp},
+        doc,
+        unit,
+        key=key,
+        path=(doc.programme, doc.sp_title(unit.sp), "战略", label),
+        paragraph=label,
+        context=f"{doc.sp_short(unit.sp)} 战略",
+        extra={"subprogramme": unit.sp},
     )
 
 
@@ -300,23 +319,42 @@ def _mandate(doc: _Doc, unit: _Unit) -> Passage:
     if unit.part:
         extra["part"] = unit.part
     return _passage(
-        doc, unit, key=f"mandate.{unit.key}{unit.part}", text=clean_text(f"{unit.label} {_text(unit)}"),
-        path=(doc.programme, "法律授权", unit.heading, unit.label), paragraph=unit.label,
+        doc,
+        unit,
+        key=f"mandate.{unit.key}{unit.part}",
+        text=clean_text(f"{unit.label} {_text(unit)}"),
+        path=(doc.programme, "法律授权", unit.heading, unit.label),
+        paragraph=unit.label,
         url=official_url(symbol, str(doc.meta.get("language") or "zh")),
-        context=f"{doc.programme} 法律授权 {unit.heading}", symbols=(unit.key,), extra=extra,
+        context=f"{doc.programme} 法律授权 {unit.heading}",
+        symbols=(unit.key,),
+        extra=extra,
     )
+
+
+def _accomplishment_of(unit: _Unit, accomplishments: dict[tuple[int | None, str], Passage]) -> Passage:
+    found = accomplishments.get((unit.sp, unit.letter))
+    if found is None:
+        where = f"line {unit.lines[0][0]}"
+        raise IngestError(f"{where}: 绩效指标 ({unit.letter or '?'}) has no 预期成绩 of its own in 次级方案 {unit.sp}")
+    return found
 
 
 def _build(doc: _Doc, units: list[_Unit]) -> list[Passage]:
     passages: list[Passage] = []
     accomplishments: dict[tuple[int | None, str], Passage] = {}
-    simple = {"overview": _overview, "objective": _objective, "strategy": _strategy,
-              "strategy_item": _strategy, "mandate": _mandate}
+    simple = {
+        "overview": _overview,
+        "objective": _objective,
+        "strategy": _strategy,
+        "strategy_item": _strategy,
+        "mandate": _mandate,
+    }
     for unit in units:
         if unit.kind == "accomplishment":
             passage = accomplishments[(unit.sp, unit.letter)] = _accomplishment(doc, unit)
         elif unit.kind == "indicator":
-            passage = _indicator(doc, unit, accomplishments[(unit.sp, unit.letter)])
+            passage = _indicator(doc, unit, _accomplishment_of(unit, accomplishments))
         else:
             passage = simple[unit.kind](doc, unit)
         passages.append(passage)
@@ -396,14 +434,19 @@ def read_programme(path: Path) -> Document:
     _check(passages, path.name)
     logger.info("%s: %d passages (%s)", path.name, len(passages), encoding)
     return Document(
-        doc_id=doc.prefix, symbol=meta["symbol"],
-        title=str(meta.get("title_zh") or meta["symbol"]), lang=str(meta.get("language") or "zh"),
-        source=str(path), sha256=hashlib.sha256(raw).hexdigest(), passages=tuple(passages), meta=meta,
+        doc_id=doc.prefix,
+        symbol=meta["symbol"],
+        title=str(meta.get("title_zh") or meta["symbol"]),
+        lang=str(meta.get("language") or "zh"),
+        source=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        passages=tuple(passages),
+        meta=meta,
     )
 
 
 def _programme_number(meta: dict[str, Any]) -> str:
-    """"3" from "方案 3 裁军" or "A/65/6 (Prog. 3)": paragraphs are numbered 3.1, 3.2, ..."""
+    """The programme number ("3" from "方案 3 裁军" or "A/65/6 (Prog. 3)"); paragraphs are 3.1, 3.2..."""
     for value in (meta.get("programme", ""), meta.get("symbol", "")):
         m = re.search(r"(?:方案|Prog\.?)\s*(\d+)", str(value))
         if m:

@@ -44,8 +44,13 @@ def test_document_fields(doc: Document) -> None:
 def test_counts_per_kind(doc: Document) -> None:
     counts = Counter(p.kind for p in doc.passages)
     assert counts == {
-        "overview": 6, "objective": 5, "accomplishment": 13, "indicator": 23,
-        "strategy": 5, "strategy_item": 35, "mandate": MANDATE_COUNT,
+        "overview": 6,
+        "objective": 5,
+        "accomplishment": 13,
+        "indicator": 23,
+        "strategy": 5,
+        "strategy_item": 35,
+        "mandate": MANDATE_COUNT,
     }
 
 
@@ -71,8 +76,11 @@ def test_strategy_3_9_has_eleven_items(doc: Document, by_id: dict[str, Passage])
 def test_five_subprogrammes_with_objectives(by_id: dict[str, Passage]) -> None:
     titles = [by_id[f"{P}sp{n}.objective"].citation.path[1] for n in range(1, 6)]
     assert titles == [
-        "次级方案 1 军备限制和裁军问题多边谈判", "次级方案 2 大规模毁灭性武器",
-        "次级方案 3 常规军备(包括实际裁军措施)", "次级方案 4 信息和外联", "次级方案 5 区域裁军",
+        "次级方案 1 军备限制和裁军问题多边谈判",
+        "次级方案 2 大规模毁灭性武器",
+        "次级方案 3 常规军备(包括实际裁军措施)",
+        "次级方案 4 信息和外联",
+        "次级方案 5 区域裁军",
     ]
     assert by_id[f"{P}sp4.objective"].text == "加强会员国和公众对裁军问题的理解和了解"
     assert by_id[f"{P}sp1.objective"].text.endswith("并提供这些领域现有多边军备限制和裁军协定的缔约国所要求的支助")

@@ -55,8 +55,11 @@ def test_detected_encoding_names(tmp_path: Path) -> None:
         path.write_bytes(bom + TEXT.encode(codec))
         found[name] = read_text(path)[1]
     assert found == {
-        "gb18030": "gb18030", "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be",
-        "utf-16-bom": "utf-16", "utf-8-bom": "utf-8-sig",
+        "gb18030": "gb18030",
+        "utf-16-le": "utf-16-le",
+        "utf-16-be": "utf-16-be",
+        "utf-16-bom": "utf-16",
+        "utf-8-bom": "utf-8-sig",
     }
 
 

@@ -19,6 +19,7 @@ from unqa.model import UnqaError
 logger = logging.getLogger(__name__)
 
 APP_SCRIPT = REPO_ROOT / "app.py"
+UN_BLUE = "#009edb"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -82,6 +83,7 @@ def streamlit_argv(args: argparse.Namespace) -> list[str]:
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",
+        "--theme.primaryColor", UN_BLUE,
     ]  # fmt: skip
 
 

@@ -18,6 +18,7 @@ CSS = """<style>
 .unqa-answer-box{border-left:6px solid #009edb;background:#f0f8fd;padding:.9rem 1.1rem;border-radius:6px}
 .unqa-answer-box blockquote{margin:0;font-size:1.15rem;line-height:1.7}
 .unqa-cite{color:#4a5560;font-size:.88rem;margin-top:.4rem}
+.unqa-cite a{color:#0077b6;margin-left:.4rem}
 .unqa-head{display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline;margin-bottom:.3rem}
 .unqa-rank{background:#009edb;color:#fff;border-radius:999px;padding:0 .55rem;font-weight:600}
 .unqa-crumb{font-weight:600;color:#1f2a33}
@@ -33,6 +34,7 @@ CSS = """<style>
 .unqa-ctx p.unqa-current{color:#1f2a33;border-left:4px solid #009edb;padding-left:.6rem;background:#f0f8fd}
 .unqa-ctx .unqa-label{font-weight:600;margin-right:.4rem}
 .unqa-en{line-height:1.6;color:#1f2a33}
+.unqa-count{font-size:.85rem;color:#6b7782}
 .unqa-footer{font-size:.85rem;color:#6b7782;text-align:center}
 </style>"""
 
@@ -93,3 +95,12 @@ def english_html(text: str) -> str:
 
 def footer_html(note: str) -> str:
     return f'<div class="unqa-footer">{escape(note)}</div>'
+
+
+def count_html(query: str, n: int, ms: float, *, abstained: bool, lang: str = "zh") -> str:
+    """Result count and time; its data attributes tell a browser test which question is shown."""
+    return (
+        f'<div class="unqa-count" data-testid="unqa-results" data-query="{escape(query)}" '
+        f'data-abstained="{str(abstained).lower()}" data-count="{n}">'
+        f"{escape(t('result_count', lang, n=n, ms=ms))}</div>"
+    )

@@ -22,11 +22,12 @@ ANSWER_CLASS = "unqa-answer"
 TERM_CLASS = "unqa-term"
 MAX_TERMS = 30
 
-_STOP = frozenset(
-    "哪个 哪些 哪项 什么 如何 怎么 怎样 是否 为何 为什么 关于 有关 涉及 负责 方面 问题 "
+_STOP_ZH = "哪个 哪些 哪项 什么 如何 怎么 怎样 是否 为何 为什么 关于 有关 涉及 负责 方面 问题"
+_STOP_EN = (
     "the which what how does do deal deals dealt with and for are was were who whom that this these "
-    "from into about there their its any all can could should would".split()
+    "from into about there their its any all can could should would"
 )
+_STOP = frozenset(f"{_STOP_ZH} {_STOP_EN}".split())
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORDY = re.compile(r"\w", re.UNICODE)
 
@@ -108,5 +109,5 @@ def highlight(text: str, *, answer: str | None = None, terms: Iterable[str] = ()
     if span is None:
         return _mark_terms(text, pattern)
     a, b = span
-    inner = _mark_terms(text[a:b], pattern)
-    return f'{_mark_terms(text[:a], pattern)}<mark class="{ANSWER_CLASS}">{inner}</mark>{_mark_terms(text[b:], pattern)}'
+    before, inner, after = (_mark_terms(s, pattern) for s in (text[:a], text[a:b], text[b:]))
+    return f'{before}<mark class="{ANSWER_CLASS}">{inner}</mark>{after}'

