@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 from ingest.clean import clean_text, extract_urls, join_lines
 from ingest.textio import decode_bytes, read_meta
 from unqa.model import Citation, Document, IngestError, Passage
-from unqa.symbols import full_symbol, ga_key, key_of, official_url, sc_key, symbol_keys
+from unqa.symbols import full_symbol, ga_key, key_of, official_url, sc_key
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ def _passage(doc: _Doc, unit: _Unit, **fields: Any) -> Passage:
     )
     first, last = unit.lines[0][0], unit.lines[-1][0]
     text = fields.pop("text", None) or _text(unit)
-    fields.setdefault("symbols", tuple(symbol_keys(text)))
+    fields.setdefault("symbols", ())  # only mandate entries stand for a resolution; mentions are found at indexing
     return Passage(
         id=f"{doc.prefix}#{fields.pop('key')}",
         text=text,

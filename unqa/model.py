@@ -72,7 +72,7 @@ class Passage:
     doc_id: str = ""  # key of the source document (symbol + language), groups passages
     order: int = 0  # position within its document
     location: str = ""  # "lines 12-15" or "p. 3"
-    symbols: tuple[str, ...] = ()  # canonical UN symbols the passage carries ("A/RES/64/36")
+    symbols: tuple[str, ...] = ()  # symbol keys (unqa.symbols) of the document the passage stands for ("64/36")
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:

@@ -101,6 +101,6 @@ def count_html(query: str, n: int, ms: float, *, abstained: bool, lang: str = "z
     """Result count and time; its data attributes tell a browser test which question is shown."""
     return (
         f'<div class="unqa-count" data-testid="unqa-results" data-query="{escape(query)}" '
-        f'data-abstained="{str(abstained).lower()}" data-count="{n}">'
+        f'data-abstained="{str(abstained).lower()}" data-count="{n}" data-ms="{ms:.0f}">'
         f"{escape(t('result_count', lang, n=n, ms=ms))}</div>"
     )

@@ -1,0 +1,139 @@
+"""AKN reader on real GA/SC resolutions: numbering, labels, footnotes, alignment, First Committee, safety."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from ingest.akn import AKN_NS, is_first_committee, read_akn
+from unqa.config import SHARED_DIR
+from unqa.model import Document, IngestError
+
+XML = SHARED_DIR / "un-xml"
+GA75 = XML / "GA" / "75session"
+GA74 = XML / "GA" / "74session"
+pytestmark = pytest.mark.skipif(not GA75.is_dir(), reason="../shared/un-xml not available")
+
+
+def _one(folder: Path, pattern: str) -> Path:
+    found = sorted(folder.glob(pattern))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _count(path: Path, xpath: str) -> int:
+    return len(etree.parse(str(path)).getroot().xpath(xpath, namespaces={"a": AKN_NS}))
+
+
+@pytest.fixture(scope="module")
+def res_75_36() -> Document:
+    return read_akn(GA75 / "Chinese" / "75_36_C.xml", "75_36_C.xml", english=GA75 / "English" / "75_36_E.xml")
+
+
+def test_ga_metadata_and_labels(res_75_36: Document) -> None:
+    doc = res_75_36
+    assert (doc.symbol, doc.lang, doc.doc_id) == ("A/RES/75/36", "zh", "A/RES/75/36@zh")
+    assert doc.title == "通过负责任行为准则、规则和原则减少空间威胁"
+    pre = [p for p in doc.passages if p.kind == "preamble"]
+    ops = [p for p in doc.passages if p.kind == "operative"]
+    # the file has 16 preambular <container>s after the enacting formula and 7 numbered <paragraph>s
+    assert len(pre) == 16 and len(ops) == 7
+    op5 = next(p for p in ops if p.id == "A/RES/75/36#op5")
+    assert op5.extra["eId"] == "para_22" and op5.text.startswith("鼓励会员国研究对空间系统的现有和潜在威胁")
+    assert op5.citation.path == ("A/RES/75/36", "执行部分", "第 5 段")
+    assert op5.citation.paragraph == "执行部分第 5 段"
+    assert op5.citation.url == "https://docs.un.org/zh/A/RES/75/36"
+    assert op5.symbols == ("75/36",) and op5.extra["date"] == "2020-12-07" and op5.extra["session"] == "75"
+    pp2 = pre[1]
+    assert (pp2.id, pp2.citation.paragraph) == ("A/RES/75/36#pp2", "序言部分第 2 段")
+    assert pp2.extra["mentions"] == ["68/50", "74/32"]
+    assert pp2.context == "通过负责任行为准则、规则和原则减少空间威胁 序言"
+
+
+def test_footnotes_kept_apart(res_75_36: Document) -> None:
+    pp4 = next(p for p in res_75_36.passages if p.id.endswith("#pp4"))
+    assert pp4.extra["footnotes"] == ["1 联合国，《条约汇编》，第610卷，第8843号。"]
+    assert "条约汇编" not in pp4.text and "《关于各国探索和利用" in pp4.text
+    assert all("条约汇编" not in p.text and "补编第20号" not in p.text for p in res_75_36.passages)
+
+
+def test_english_alignment_and_numbers(res_75_36: Document) -> None:
+    english = read_akn(GA75 / "English" / "75_36_E.xml", "75_36_E.xml")
+    assert english.lang == "en"
+    en_ops = [p.extra["num"] for p in english.passages if p.kind == "operative"]
+    zh_ops = [p.extra["num"] for p in res_75_36.passages if p.kind == "operative"]
+    assert zh_ops == en_ops == list(range(1, 8))
+    assert res_75_36.meta["alignment"]["eid_aligned"] == len(res_75_36.passages)
+    op1 = next(p for p in res_75_36.passages if p.id.endswith("#op1"))
+    assert op1.extra["en"].startswith("Affirms that all States must conduct their activities")
+    en_op1 = next(p for p in english.passages if p.id.endswith("#op1"))
+    assert en_op1.citation.paragraph == "operative para. 1"
+    assert en_op1.citation.path == ("A/RES/75/36", "Operative part", "para. 1")
+
+
+def test_first_committee_rule(res_75_36: Document) -> None:
+    assert is_first_committee(res_75_36)
+    fourth = read_akn(GA75 / "Chinese" / "75_101A-B_C.xml")  # Fourth Committee, two lettered resolutions
+    assert not is_first_committee(fourth)
+    assert fourth.meta["parts"] == ["A/RES/75/101 A", "A/RES/75/101 B"]
+    assert any(p.id.startswith("A/RES/75/101 B#op") for p in fourth.passages)
+    plenary = read_akn(GA75 / "Chinese" / "75_1_C.xml")  # UN75 declaration, adopted without reference
+    assert not is_first_committee(plenary)
+
+
+def test_security_council_pair() -> None:
+    zh = _one(XML / "SC" / "2020" / "Chinese", "S_RES_2532*")
+    en = _one(XML / "SC" / "2020" / "English", "S_RES_2532*")
+    doc = read_akn(zh, zh.name, english=en)
+    assert doc.symbol == "S/RES/2532 (2020)" and doc.meta["body"] == "SC" and not is_first_committee(doc)
+    ops = [p for p in doc.passages if p.kind == "operative"]
+    assert len(ops) == _count(zh, "//a:mainBody/a:paragraph[a:num]") == 8
+    assert ops[-1].text == "决定继续处理此案。" and ops[-1].extra["en"].startswith("Decides to remain seized")
+    assert ops[0].symbols == ("2532(2020)",)
+
+
+def test_english_only_sc_with_subpoints_and_footnote() -> None:
+    path = XML / "SC" / "Pre-2020" / "2004" / "S_RES_1540_N0432843.xml"
+    doc = read_akn(path)
+    assert (doc.symbol, doc.lang) == ("S/RES/1540 (2004)", "en")
+    ops = [p for p in doc.passages if p.kind == "operative"]
+    assert [p.extra["num"] for p in ops] == list(range(1, 13))
+    assert len([p for p in doc.passages if p.kind == "preamble"]) == _count(path, "//a:preamble/a:container")
+    op8 = next(p for p in ops if p.id == "S/RES/1540 (2004)#op8")
+    assert op8.text.startswith("Calls upon all States:") and "\n(d) To develop appropriate ways" in op8.text
+    pp1 = doc.passages[0]
+    assert pp1.extra["footnotes"][0].startswith("* Definitions for the purpose of this resolution only")
+    assert "Definitions for the purpose" not in pp1.text
+
+
+def test_74th_session_zip_member() -> None:
+    with zipfile.ZipFile(GA74 / "GA resolutions_74session_Chinese.zip") as zc, zipfile.ZipFile(
+        GA74 / "GA resolutions_74session_English.zip"
+    ) as ze:
+        doc = read_akn(zc.read("Chinese/74_32_C.xml"), "74_32_C.xml", english=ze.read("English/74_32.xml"))
+    assert doc.symbol == "A/RES/74/32" and doc.title == "防止外层空间的军备竞赛" and is_first_committee(doc)
+    assert all("en" in p.extra for p in doc.passages)
+    assert doc.passages[-1].id == "A/RES/74/32#op9"
+
+
+def test_malformed_xml_raises() -> None:
+    with pytest.raises(IngestError, match="malformed XML"):
+        read_akn(b"<akomaNtoso><statement>", "broken.xml")
+    with pytest.raises(IngestError, match="not an Akoma Ntoso"):
+        read_akn(b"<html/>", "page.xml")
+
+
+def test_xml_bomb_refused_quickly() -> None:
+    bomb = b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+    for i in range(1, 10):
+        prev = f"&lol{i - 1};" if i > 1 else "&lol;"
+        bomb += f'<!ENTITY lol{i} "{prev * 10}">\n'.encode()
+    bomb += b"]>\n<akomaNtoso>&lol9;</akomaNtoso>"
+    start = time.perf_counter()
+    with pytest.raises(IngestError, match="XML bomb"):
+        read_akn(bomb, "bomb.xml")
+    assert time.perf_counter() - start < 1.0
