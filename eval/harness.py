@@ -184,7 +184,11 @@ def provenance(manifest: dict[str, Any], judgments: dict[str, int]) -> dict[str,
 
 
 def sources_digest(paths: Sequence[Path]) -> dict[str, str]:
-    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(paths, key=str)}
+    """sha256 of each input file and of its ``<stem>.meta.json`` sidecar, when there is one."""
+    files = [Path(p) for p in paths]
+    files += [s for p in files if (s := p.with_name(f"{p.stem}.meta.json")).exists()]
+    return {f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(set(files), key=str)}
 
 
 def _stamp(paths: Sequence[Path], context_headers: bool, encoder: str) -> dict[str, Any]:
@@ -235,7 +239,8 @@ def _build(index_dir: Path, paths: Sequence[Path], context_headers: bool, encode
 
 def corpus_sources(corpus_dir: Path, shared_dir: Path, resolution_list: Sequence[str]) -> list[Path]:
     """The eval corpus: every file of ``corpus/`` plus the listed resolutions found under the shared dir."""
-    paths = sorted(p for p in Path(corpus_dir).iterdir() if p.is_file() and not p.name.startswith("."))
+    paths = sorted(p for p in Path(corpus_dir).iterdir()
+                   if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".meta.json"))
     for rel in resolution_list:
         path = Path(shared_dir) / rel
         if path.exists():

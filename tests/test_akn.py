@@ -111,9 +111,10 @@ def test_english_only_sc_with_subpoints_and_footnote() -> None:
 
 
 def test_74th_session_zip_member() -> None:
-    with zipfile.ZipFile(GA74 / "GA resolutions_74session_Chinese.zip") as zc, zipfile.ZipFile(
-        GA74 / "GA resolutions_74session_English.zip"
-    ) as ze:
+    with (
+        zipfile.ZipFile(GA74 / "GA resolutions_74session_Chinese.zip") as zc,
+        zipfile.ZipFile(GA74 / "GA resolutions_74session_English.zip") as ze,
+    ):
         doc = read_akn(zc.read("Chinese/74_32_C.xml"), "74_32_C.xml", english=ze.read("English/74_32.xml"))
     assert doc.symbol == "A/RES/74/32" and doc.title == "防止外层空间的军备竞赛" and is_first_committee(doc)
     assert all("en" in p.extra for p in doc.passages)

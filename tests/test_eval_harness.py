@@ -136,7 +136,7 @@ def test_judgments_change_metrics(tmp_path):
     f = tmp_path / "j.jsonl"
     write_judgments(f, [{"time": "t", "query": "集束弹药？", "passage_id": "P#4", "relevant": True, "session": "s"}])
     _, _, results = harness.evaluate_systems(QUESTIONS, {"main": FakeSearcher()}, SYSTEMS[1:], f)
-    assert results["systems"]["hybrid"]["overall"]["recall@1"] == pytest.approx(2 / 3)
+    assert results["systems"]["hybrid"]["overall"]["mrr@10"] == pytest.approx((1 + 1 / 2 + 1) / 3)
     assert results["provenance"]["judgments"]["added"] == 1
 
 

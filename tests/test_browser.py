@@ -1,0 +1,222 @@
+"""The real app in a real browser: `unqa app` over a real index, driven with Debian chromium.
+
+Starts ``unqa app --index <real index> --port <free port>`` as a subprocess (the command users
+run), then asks questions in Chinese and English, reopens a permalink, downloads the CSV, checks
+that HTML in the URL stays text and saves a screenshot to test-output/app_results.png.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+SHOT = REPO / "test-output" / "app_results.png"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ZH_QUESTION = "联合国哪个部门负责裁军方案？"
+EN_QUESTION = "Which resolution deals with cluster munitions?"
+FIRST_LOAD_MS = 240_000  # the first page load includes loading the model and the index
+RESULT_MS = 60_000
+
+# True once the results for question ``q`` are on the page and nothing is stale any more.
+RESULTS_READY = """(q) => {
+  const m = document.querySelector('[data-testid="unqa-results"]');
+  if (!m || m.dataset.query !== q) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  return document.querySelectorAll('[data-testid="unqa-hit"]').length === Number(m.dataset.count);
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"unqa app exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"unqa app did not answer within {timeout} s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def judgments_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("judgments") / "judgments.jsonl"
+
+
+@pytest.fixture(scope="module")
+def app_url(real_index: Path, judgments_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    unqa = shutil.which("unqa", path=str(Path(sys.executable).parent)) or "unqa"
+    env = dict(os.environ, UNQA_JUDGMENTS=str(judgments_file))
+    cmd = [unqa, "app", "--index", str(real_index), "--port", str(port), "--no-browser-open"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test-deps installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()
+
+
+def _open(page, url: str) -> None:  # noqa: ANN001
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stTextInput"] input', timeout=FIRST_LOAD_MS)
+
+
+def _wait_results(page, question: str) -> None:  # noqa: ANN001
+    page.wait_for_function(RESULTS_READY, arg=question, timeout=RESULT_MS)
+
+
+def _ask(page, question: str) -> float:  # noqa: ANN001
+    box = page.locator('[data-testid="stTextInput"] input')
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    _wait_results(page, question)
+    return time.perf_counter() - started
+
+
+def _hit_ids(page) -> list[str]:  # noqa: ANN001
+    return page.eval_on_selector_all('[data-testid="unqa-hit"]', "els => els.map(e => e.dataset.passageId)")
+
+
+def _server_ms(page) -> float:  # noqa: ANN001
+    return float(page.get_attribute('[data-testid="unqa-results"]', "data-ms"))
+
+
+def test_chinese_question_answers_with_paragraph_3_3(app_url: str, page) -> None:  # noqa: ANN001
+    _open(page, app_url)
+    _ask(page, ZH_QUESTION)
+    ids = _hit_ids(page)
+    assert ids and ids[0].endswith("#3.3"), ids
+    first = page.locator('[data-testid="unqa-hit"]').first
+    assert "A/65/6 (Prog. 3)" in first.inner_text() and "3.3" in first.inner_text()
+    assert page.locator('[data-testid="unqa-answer"]').count() == 1
+    assert "裁军事务厅" in page.locator('[data-testid="unqa-answer"]').inner_text()
+    assert page.locator("code", has_text="A/65/6 (Prog. 3), 方案 3 裁军").count() >= 1
+    assert "资料来源：联合国正式文件 / Source: United Nations" in page.content()
+    assert "q=" in page.url
+    warm = _ask(page, "裁军研究金方案的绩效如何衡量？")
+    assert _server_ms(page) < 1000 and warm < 5, (warm, _server_ms(page))
+    _ask(page, ZH_QUESTION)
+    SHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOT), full_page=False)
+    assert not page.dialogs
+
+
+def test_english_question(app_url: str, page) -> None:  # noqa: ANN001
+    _open(page, app_url)
+    _ask(page, EN_QUESTION)
+    ids = _hit_ids(page)
+    assert any("64/36" in pid for pid in ids[:3]), ids  # 64/36: Convention on Cluster Munitions
+    assert page.locator('[data-testid="unqa-hit"]').count() == len(ids) > 0
+
+
+def test_permalink_reopens_the_same_results(app_url: str, page, browser) -> None:  # noqa: ANN001
+    _open(page, f"{app_url}/?q={quote(ZH_QUESTION)}&kind=indicator&kind=strategy_item")
+    _wait_results(page, ZH_QUESTION)
+    ids = _hit_ids(page)
+    assert ids and all("ind(" in pid or "(" in pid for pid in ids)
+    kinds = page.locator(".unqa-kind").all_inner_texts()
+    assert set(kinds) <= {"绩效指标", "战略分项"}, kinds
+    other = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    try:
+        _open(other, page.url)
+        _wait_results(other, ZH_QUESTION)
+        assert _hit_ids(other) == ids
+    finally:
+        other.context.close()
+
+
+def test_csv_download_lists_the_results(app_url: str, page, tmp_path: Path) -> None:  # noqa: ANN001
+    _open(page, app_url)
+    _ask(page, ZH_QUESTION)
+    ids = _hit_ids(page)
+    with page.expect_download(timeout=RESULT_MS) as info:
+        page.get_by_role("button", name="下载 CSV").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.suffix == ".csv"
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert [r["passage_id"] for r in rows] == ids
+    assert rows[0]["citation"].startswith("A/65/6 (Prog. 3), 方案 3 裁军")
+    assert all(r["source"] == "United Nations / 联合国" for r in rows)
+
+
+@pytest.mark.parametrize("payload", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>"])
+def test_html_in_the_url_is_text(app_url: str, page, payload: str) -> None:  # noqa: ANN001
+    _open(page, f"{app_url}/?q={quote(payload)}")
+    _wait_results(page, payload)
+    assert page.locator('[data-testid="stTextInput"] input').input_value() == payload
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("() => [...document.scripts].some(s => s.textContent.includes('alert(1)'))") is False
+    page.wait_for_timeout(500)
+    assert not page.dialogs
+
+
+def test_thumbs_and_english_interface(app_url: str, page, judgments_file: Path) -> None:  # noqa: ANN001
+    _open(page, app_url)
+    _ask(page, ZH_QUESTION)
+    page.locator('[data-testid="stFeedback"] button, [data-testid="stButtonGroup"] button').first.click()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not judgments_file.exists():
+        time.sleep(0.2)
+    assert ZH_QUESTION in judgments_file.read_text(encoding="utf-8")
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_selector("text=Questions on UN programmes and resolutions", timeout=RESULT_MS)
+    assert "lang=en" in page.url
