@@ -15,11 +15,12 @@ import streamlit as st
 
 from unqa import UN_SOURCE_NOTE_EN, UN_SOURCE_NOTE_ZH
 from unqa.config import DEFAULT_INDEX_DIR
-from unqa.model import IndexStateError, QueryError
+from unqa.model import Hit, IndexStateError, QueryError
 from unqa.ui import cards, export, judgments, permalink, service
 from unqa.ui import format as fmt
 from unqa.ui.highlight import query_terms
 from unqa.ui.i18n import EXAMPLE_QUESTIONS, LANG_NAMES, LANGS, SOURCE_FOOTER, t
+from unqa.ui.permalink import ViewState
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +60,8 @@ def init_state(facets: service.Facets) -> None:
     view = permalink.from_params(
         url_params(), documents=facets.documents, subprogrammes=facets.subprogrammes, kinds=facets.kinds
     )
-    st.session_state.update(
-        {"_init": True, "session_id": uuid.uuid4().hex, "lang": view.lang, "q": view.query}
-    )
+    fresh = {"_init": True, "session_id": uuid.uuid4().hex, "lang": view.lang, "q": view.query}
+    st.session_state.update(fresh)
     for field, key in FILTER_KEYS.items():
         st.session_state[key] = list(getattr(view, field))
 
@@ -90,16 +90,26 @@ def clear_filters() -> None:
 
 def sidebar(facets: service.Facets) -> None:
     with st.sidebar:
-        st.radio(t("language", st.session_state.lang), LANGS, format_func=LANG_NAMES.get, key="lang",
-                 horizontal=True)
+        st.radio(
+            t("language", st.session_state.lang),
+            LANGS,
+            format_func=LANG_NAMES.get,
+            key="lang",
+            horizontal=True,
+        )
         lang = st.session_state.lang
         st.header(t("filters", lang))
         hint = t("choose", lang)
         st.multiselect(t("f_documents", lang), facets.documents, key="f_doc", placeholder=hint)
         if facets.subprogrammes:
             st.multiselect(t("f_subprogrammes", lang), facets.subprogrammes, key="f_sp", placeholder=hint)
-        st.multiselect(t("f_kinds", lang), facets.kinds, key="f_kind", placeholder=hint,
-                       format_func=lambda k: fmt.kind_label(k, lang))
+        st.multiselect(
+            t("f_kinds", lang),
+            facets.kinds,
+            key="f_kind",
+            placeholder=hint,
+            format_func=lambda k: fmt.kind_label(k, lang),
+        )
         st.button(t("clear", lang), on_click=clear_filters, width="stretch")
         st.caption(t("about", lang, p=facets.n_passages, d=len(facets.documents)))
         st.caption(t("permalink", lang))
@@ -118,23 +128,25 @@ def question_box(lang: str) -> None:
     st.caption(t("examples", lang))
     cols = st.columns(2)
     for i, example in enumerate(EXAMPLE_QUESTIONS):
-        cols[i % 2].button(example, on_click=set_query, args=(example,), key=fmt.widget_key("ex", example),
-                   width="stretch")
+        cols[i % 2].button(
+            example, on_click=set_query, args=(example,), key=fmt.widget_key("ex", example), width="stretch"
+        )
 
 
-def search(searcher: service.Searcher, view: permalink.ViewState) -> tuple | None:
-    """The response for the view, reused across reruns of the same question and filters."""
-    key = (view.query, view.documents, view.subprogrammes, view.kinds)
-    cached = st.session_state.get("_result")
-    if cached and cached[0] == key:
-        return cached[1]
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_search(index_dir: str, query: str, documents: tuple, subprogrammes: tuple, kinds: tuple) -> tuple:
+    """``Searcher.search`` memoised across sessions (examples and shared permalinks answer at once)."""
+    view = permalink.ViewState(query, documents, subprogrammes, kinds)
+    return service.run_query(load_searcher(index_dir), view)
+
+
+def search(view: permalink.ViewState) -> tuple | None:
+    """(response, milliseconds) for the view, or None with a warning for an empty question."""
     try:
-        result = service.run_query(searcher, view)
+        return cached_search(INDEX_DIR, view.query, view.documents, view.subprogrammes, view.kinds)
     except QueryError:
         st.warning(t("query_error", view.lang))
         return None
-    st.session_state["_result"] = (key, result)
-    return result
 
 
 def on_feedback(key: str, query: str, passage_id: str) -> None:
@@ -145,7 +157,7 @@ def on_feedback(key: str, query: str, passage_id: str) -> None:
     st.toast(t("thanks", st.session_state.get("lang", "zh")), icon="✅")
 
 
-def show_answer(searcher: service.Searcher, response, lang: str) -> None:  # noqa: ANN001
+def show_answer(searcher: service.Searcher, response, lang: str) -> None:
     if response.abstained or response.answer is None:
         if response.abstained:
             st.info(t("abstained", lang), icon="ℹ️")
@@ -156,9 +168,8 @@ def show_answer(searcher: service.Searcher, response, lang: str) -> None:  # noq
     st.html(cards.answer_html(response.answer.text, passage, lang))
 
 
-def show_hit(searcher: service.Searcher, hit, view: permalink.ViewState, terms: list[str],  # noqa: ANN001
-             answer: str | None) -> None:
-    p, lang = hit.passage, view.lang
+def show_hit(hit: Hit, view: ViewState, terms: list[str], answer: str | None) -> None:
+    p, lang, searcher = hit.passage, view.lang, load_searcher(INDEX_DIR)
     with st.container(border=True):
         st.html(cards.hit_header_html(hit, lang))
         st.html(cards.passage_html(p, answer=answer, terms=terms, lang=lang))
@@ -175,18 +186,30 @@ def show_hit(searcher: service.Searcher, hit, view: permalink.ViewState, terms: 
             st.feedback("thumbs", key=key, on_change=on_feedback, args=(key, view.query, p.id))
 
 
-def show_downloads(response, view: permalink.ViewState, ms: float) -> None:  # noqa: ANN001
+def show_downloads(response, view: permalink.ViewState, ms: float) -> None:
     lang, stem = view.lang, export.file_stem(view.query)
-    col_n, col_csv, col_md = st.columns([4, 1, 1], vertical_alignment="center")
+    col_n, col_csv, col_md = st.columns([3, 1, 1], vertical_alignment="center")
     col_n.html(cards.count_html(view.query, len(response.hits), ms, abstained=response.abstained, lang=lang))
-    col_csv.download_button(t("download_csv", lang), export.to_csv(response, lang), f"{stem}.csv",
-                            mime="text/csv", on_click="ignore", width="stretch")
-    col_md.download_button(t("download_md", lang), export.to_markdown(response, lang), f"{stem}.md",
-                           mime="text/markdown", on_click="ignore", width="stretch")
+    col_csv.download_button(
+        t("download_csv", lang),
+        export.to_csv(response, lang),
+        f"{stem}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        width="stretch",
+    )
+    col_md.download_button(
+        t("download_md", lang),
+        export.to_markdown(response, lang),
+        f"{stem}.md",
+        mime="text/markdown",
+        on_click="ignore",
+        width="stretch",
+    )
 
 
 def show_results(searcher: service.Searcher, view: permalink.ViewState) -> None:
-    result = search(searcher, view)
+    result = search(view)
     if result is None:
         return
     response, ms = result
@@ -203,7 +226,7 @@ def show_results(searcher: service.Searcher, view: permalink.ViewState) -> None:
     terms = query_terms(view.query)
     answer = response.answer.text if response.answer and not response.abstained else None
     for hit in response.hits:
-        show_hit(searcher, hit, view, terms, answer)
+        show_hit(hit, view, terms, answer)
 
 
 def footer() -> None:

@@ -13,10 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from bench.questions import QUESTIONS
-from bench.stats import aggregate_stages, dir_size, summarize
+from bench.stats import aggregate_stages, dir_size
 
 # Run in a fresh interpreter: each phase is timed from the wall clock the parent passed in.
 COLD_START = r"""
@@ -69,7 +67,7 @@ def raw_encode(encoder: Any, texts: Sequence[str], batch: int = 32) -> float:
     return time.perf_counter() - t0
 
 
-def build(passages: Sequence[Any], index_dir: Path, encoder_spec: str) -> dict[str, Any]:
+def build(passages: Sequence[Any], index_dir: Path, encoder_spec: str, order_check: bool = False) -> dict[str, Any]:
     """Build with a cold (temporary) embedding cache; embedding throughput against the raw encoder."""
     from index.build import build_index
     from index.encoders import load_encoder
@@ -79,6 +77,11 @@ def build(passages: Sequence[Any], index_dir: Path, encoder_spec: str) -> dict[s
     unique = list(dict.fromkeys(texts))
     encoder.encode_passages(unique[:4])  # warm-up (thread pools, first allocations)
     raw_s = raw_encode(encoder, unique)
+    hash_order_s = None
+    if order_check:  # the order embed_with_cache uses (sorted by content hash: lengths mixed in a batch)
+        from index.cache import text_key
+
+        hash_order_s = raw_encode(encoder, sorted(unique, key=text_key))
     old = os.environ.get("UNQA_CACHE_DIR")
     with tempfile.TemporaryDirectory(prefix="unqa-bench-cache-") as cache:
         os.environ["UNQA_CACHE_DIR"] = cache
@@ -98,7 +101,9 @@ def build(passages: Sequence[Any], index_dir: Path, encoder_spec: str) -> dict[s
     return {
         "embedding": {"texts": len(texts), "embedded_cold": embedded, "build_seconds": b["embed_seconds"],
                       "build_passages_per_s": round(build_rate, 2), "raw_seconds": round(raw_s, 3),
-                      "raw_passages_per_s": round(raw_rate, 2), "ratio_to_raw": round(build_rate / raw_rate, 3)},
+                      "raw_passages_per_s": round(raw_rate, 2), "ratio_to_raw": round(build_rate / raw_rate, 3),
+                      "raw_hash_order_passages_per_s": None if hash_order_s is None
+                      else round(len(unique) / max(hash_order_s, 1e-9), 2)},
         "index": {"build_seconds": b["seconds"], "non_embed_seconds": round(b["seconds"] - b["embed_seconds"], 3),
                   "size_bytes": dir_size(store.current_dir(index_dir)), "faiss_kind": manifest["faiss"]["kind"],
                   "passages": manifest["passages"], "sentences": b["sentences"]},
@@ -165,8 +170,8 @@ def cold_start(index_dir: Path, encoder_spec: str, question: str = QUESTIONS[0])
     return out
 
 
-def run_corpus(paths: Sequence[Path], subset: str, encoder_spec: str, workdir: Path,
-               repeats: int = 5, questions: Sequence[str] = QUESTIONS) -> dict[str, Any]:
+def run_corpus(paths: Sequence[Path], subset: str, encoder_spec: str, workdir: Path, repeats: int = 5,
+               questions: Sequence[str] = QUESTIONS, order_check: bool = False) -> dict[str, Any]:
     import psutil
 
     from index.search import Searcher
@@ -176,7 +181,7 @@ def run_corpus(paths: Sequence[Path], subset: str, encoder_spec: str, workdir: P
         return {"error": f"no passages read from {', '.join(map(str, paths))}", "ingest": ingest_figures}
     index_dir = workdir / "index"
     figures: dict[str, Any] = {"inputs": [str(p) for p in paths], "subset": subset, "ingest": ingest_figures}
-    figures.update(build(passages, index_dir, encoder_spec))
+    figures.update(build(passages, index_dir, encoder_spec, order_check))
     searcher = Searcher.load(index_dir)
     figures["latency"] = latency(searcher, questions, repeats)
     figures["bare"] = bare(searcher, questions, repeats)
@@ -203,6 +208,3 @@ def profile_queries(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats
     profiler.stop()
     return profiler.output_text(unicode=True, color=False, show_all=False)
 
-
-def as_array(x: Any) -> np.ndarray:
-    return np.asarray(x)

@@ -56,7 +56,15 @@ def machine() -> dict[str, Any]:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {"cpu_model": cpu_model(), "cores_usable": cores, "cores_logical": os.cpu_count(),
             "ram_gib": round(psutil.virtual_memory().total / 2**30, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "packages": found}
+            "platform": platform.platform(), "packages": found, "load_average": load_average()}
+
+
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load averages (others' work on the same cores inflates every timing)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
 
 
 def dir_size(path: Path) -> int:

@@ -136,8 +136,9 @@ def significance_block(questions: Sequence[GoldQuestion], qrels: Qrels,
 def evaluate_runs(questions: Sequence[GoldQuestion], qrels: Qrels,
                   responses: dict[str, list[SearchResponse]]) -> dict[str, Any]:
     """All numbers of one evaluation (what ``metrics.json`` holds, less the provenance)."""
-    qids = [q.id for q in questions if q.answerable and q.id in M.judged_qids(qrels)]
-    unjudged = [q.id for q in questions if q.answerable and q.id not in set(qids)]
+    judged = set(M.judged_qids(qrels))
+    qids = [q.id for q in questions if q.answerable and q.id in judged]
+    unjudged = [q.id for q in questions if q.answerable and q.id not in judged]
     if unjudged:
         logger.warning("%d answerable questions have no relevant passage in the index: %s",
                        len(unjudged), ", ".join(unjudged[:20]))

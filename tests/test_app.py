@@ -24,23 +24,60 @@ PROG = "A/65/6 (Prog. 3)"
 URL = "https://undocs.org/zh/A/65/6(Prog.3)"
 
 
-def _p(pid: str, text: str, kind: str, doc: str, path: tuple[str, ...], para: str, order: int,
-       **extra: object) -> Passage:
+def _p(
+    pid: str, text: str, kind: str, doc: str, path: tuple[str, ...], para: str, order: int, **extra: object
+) -> Passage:
     cit = Citation(document=doc, title="", path=path, paragraph=para, source="x.txt", url=URL)
     return Passage(id=pid, text=text, kind=kind, citation=cit, doc_id=doc, order=order, extra=dict(extra))
 
 
 PASSAGES = [
-    _p("P#3.2", "本方案的授权来自大会在裁军领域的各项有关决议和决定。", "overview", PROG,
-       ("方案 3 裁军", "总方向", "3.2"), "3.2", 0),
-    _p("P#3.3", "在秘书处内，裁军事务厅对本方案负有实质性责任。裁军厅将继续协助会员国。", "overview", PROG,
-       ("方案 3 裁军", "总方向", "3.3"), "3.3", 1),
-    _p("P#3.9(c)", "促进常规武器领域的透明度，包括集束弹药问题。", "strategy_item", PROG,
-       ("方案 3 裁军", "次级方案 3 常规武器", "战略", "3.9 (c)"), "3.9 (c)", 2),
-    _p("R#op1", "决定继续审议集束弹药问题。", "operative", "A/RES/64/36",
-       ("执行部分",), "执行部分第 1 段", 0, en="Decides to keep the question of cluster munitions under review."),
-    _p("E#1", "恶意 <script>alert(1)</script> <b>粗体</b> [链接](javascript:alert(1))", "paragraph", "TEST/EVIL",
-       (), "1", 0),
+    _p(
+        "P#3.2",
+        "本方案的授权来自大会在裁军领域的各项有关决议和决定。",
+        "overview",
+        PROG,
+        ("方案 3 裁军", "总方向", "3.2"),
+        "3.2",
+        0,
+    ),
+    _p(
+        "P#3.3",
+        "在秘书处内，裁军事务厅对本方案负有实质性责任。裁军厅将继续协助会员国。",
+        "overview",
+        PROG,
+        ("方案 3 裁军", "总方向", "3.3"),
+        "3.3",
+        1,
+    ),
+    _p(
+        "P#3.9(c)",
+        "促进常规武器领域的透明度，包括集束弹药问题。",
+        "strategy_item",
+        PROG,
+        ("方案 3 裁军", "次级方案 3 常规武器", "战略", "3.9 (c)"),
+        "3.9 (c)",
+        2,
+    ),
+    _p(
+        "R#op1",
+        "决定继续审议集束弹药问题。",
+        "operative",
+        "A/RES/64/36",
+        ("执行部分",),
+        "执行部分第 1 段",
+        0,
+        en="Decides to keep the question of cluster munitions under review.",
+    ),
+    _p(
+        "E#1",
+        "恶意 <script>alert(1)</script> <b>粗体</b> [链接](javascript:alert(1))",
+        "paragraph",
+        "TEST/EVIL",
+        (),
+        "1",
+        0,
+    ),
 ]
 
 
@@ -61,11 +98,16 @@ class FakeSearcher:
 
     def _score(self, p: Passage, query: str) -> int:
         text = (p.text + " " + str(p.extra.get("en", ""))).lower()
-        pairs = [("裁军", "裁军"), ("部门", "事务厅"), ("集束弹药", "集束弹药"), ("cluster", "cluster"),
-                 ("恶意", "恶意")]
+        pairs = [
+            ("裁军", "裁军"),
+            ("部门", "事务厅"),
+            ("集束弹药", "集束弹药"),
+            ("cluster", "cluster"),
+            ("恶意", "恶意"),
+        ]
         return sum(1 for q, w in pairs if q in query.lower() and w in text)
 
-    def search(self, query: str, k: int = 10, *, filters=None) -> SearchResponse:  # noqa: ANN001
+    def search(self, query: str, k: int = 10, *, filters=None) -> SearchResponse:
         self.calls.append((query, filters))
         if not query.strip():
             raise QueryError("empty question")
@@ -78,11 +120,13 @@ class FakeSearcher:
         return SearchResponse(query, False, Answer(first, hits[0].passage.id), hits)
 
 
-def _passes(p: Passage, f) -> bool:  # noqa: ANN001
+def _passes(p: Passage, f) -> bool:
     sub = p.citation.path[1] if len(p.citation.path) > 1 else ""
-    return ((not f.documents or p.citation.document in f.documents)
-            and (not f.subprogrammes or sub in f.subprogrammes)
-            and (not f.kinds or p.kind in f.kinds))
+    return (
+        (not f.documents or p.citation.document in f.documents)
+        and (not f.subprogrammes or sub in f.subprogrammes)
+        and (not f.kinds or p.kind in f.kinds)
+    )
 
 
 @pytest.fixture
@@ -91,8 +135,10 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeSearcher:
     monkeypatch.setattr(service, "open_searcher", lambda index_dir, **_: searcher)
     monkeypatch.setattr(config, "JUDGMENTS_FILE", tmp_path / "judgments.jsonl")
     st.cache_resource.clear()
+    st.cache_data.clear()
     yield searcher
     st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def _app() -> AppTest:
@@ -108,7 +154,8 @@ def _html(at: AppTest) -> str:
 
 
 def _hit_ids(at: AppTest) -> list[str]:
-    return [h.value.split('data-passage-id="')[1].split('"')[0] for h in at.html if "data-passage-id" in h.value]
+    marker = 'data-passage-id="'
+    return [h.value.split(marker)[1].split('"')[0] for h in at.html if marker in h.value]
 
 
 def test_start_page_has_question_box_examples_and_source(fake: FakeSearcher) -> None:
@@ -118,7 +165,7 @@ def test_start_page_has_question_box_examples_and_source(fake: FakeSearcher) -> 
     labels = [b.label for b in at.button]
     assert all(q in labels for q in EXAMPLE_QUESTIONS)
     assert SOURCE_FOOTER in _html(at)
-    assert not fake.calls[1:]  # only the warm-up, no search before a question
+    assert not fake.calls  # no search before a question
 
 
 def test_question_renders_answer_first_then_cited_results(fake: FakeSearcher) -> None:
@@ -166,7 +213,8 @@ def test_abstention_says_so_and_labels_closest_passages(fake: FakeSearcher) -> N
 
 def test_query_params_prefill_question_filters_and_language(fake: FakeSearcher) -> None:
     at = _app()
-    at.query_params.update({"q": "哪项决议涉及集束弹药？", "kind": ["operative", "<img src=x>"], "lang": "en"})
+    at.query_params.update({"q": "哪项决议涉及集束弹药？", "kind": ["operative", "<img src=x>"]})
+    at.query_params["lang"] = "en"
     at.run()
     assert at.text_input(key="q").value == "哪项决议涉及集束弹药？"
     assert at.multiselect(key="f_kind").value == ["operative"]  # unknown value dropped
@@ -222,6 +270,7 @@ def test_missing_index_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(service, "open_searcher", broken)
     st.cache_resource.clear()
+    st.cache_data.clear()
     at = _app().run()
     assert any("no index at" in e.value for e in at.error)
     assert not at.text_input

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -29,8 +31,14 @@ def _passage(text: str = "裁军事务厅对本方案负有实质性责任。", 
         source="a.txt",
         url=kw.pop("url", URL),
     )
-    return Passage(id=kw.pop("pid", "A/65/6(Prog.3)#3.9(c)"), text=text, kind=kw.pop("kind", "strategy_item"),
-                   citation=cit, doc_id="d", **kw)
+    return Passage(
+        id=kw.pop("pid", "A/65/6(Prog.3)#3.9(c)"),
+        text=text,
+        kind=kw.pop("kind", "strategy_item"),
+        citation=cit,
+        doc_id="d",
+        **kw,
+    )
 
 
 def _response(*passages: Passage, abstained: bool = False) -> SearchResponse:
@@ -110,16 +118,23 @@ def test_answer_not_in_text_marks_nothing_but_terms() -> None:
 def test_query_terms_drop_question_words_and_punctuation() -> None:
     terms = query_terms("联合国哪个部门负责裁军方案？")
     assert "裁军" in terms and "哪个" not in terms and "？" not in terms
-    assert {"cluster", "munitions"} <= {x.lower() for x in query_terms("Which resolution deals with cluster munitions?")}
+    assert {"cluster", "munitions"} <= {
+        x.lower() for x in query_terms("Which resolution deals with cluster munitions?")
+    }
     assert query_terms("   ") == []
 
 
 def test_cards_escape_every_document_field() -> None:
     evil = _passage("<script>x</script>", pid='p"><script>', paragraph="<i>1</i>", path=("<b>方案</b>",))
     hit = Hit(evil, 0.5, 1)
-    html = (cards.hit_header_html(hit) + cards.passage_html(evil, answer=None, terms=["x"])
-            + cards.answer_html("<script>", evil) + cards.context_html([(evil, True)], terms=[])
-            + cards.english_html("<b>en</b>") + cards.count_html('"><img>', 1, 3.0, abstained=False))
+    html = (
+        cards.hit_header_html(hit)
+        + cards.passage_html(evil, answer=None, terms=["x"])
+        + cards.answer_html("<script>", evil)
+        + cards.context_html([(evil, True)], terms=[])
+        + cards.english_html("<b>en</b>")
+        + cards.count_html('"><img>', 1, 3.0, abstained=False)
+    )
     assert "<script" not in html and "<b>" not in html and "<i>" not in html and "<img" not in html
 
 
@@ -156,17 +171,28 @@ def test_file_stem() -> None:
 
 # ---- permalink ----------------------------------------------------------------------------------
 def test_permalink_round_trip() -> None:
-    state = permalink.ViewState("裁军 研究金", ("A/65/6 (Prog. 3)",), ("次级方案 3 常规武器",), ("indicator",), "en")
+    sp = ("次级方案 3 常规武器",)
+    state = permalink.ViewState("裁军 研究金", ("A/65/6 (Prog. 3)",), sp, ("indicator",), "en")
     params = permalink.to_params(state)
-    assert params == {"q": "裁军 研究金", "doc": ["A/65/6 (Prog. 3)"], "sp": ["次级方案 3 常规武器"],
-                      "kind": ["indicator"], "lang": "en"}
+    assert params == {
+        "q": "裁军 研究金",
+        "doc": ["A/65/6 (Prog. 3)"],
+        "sp": ["次级方案 3 常规武器"],
+        "kind": ["indicator"],
+        "lang": "en",
+    }
     assert permalink.from_params(params) == state
     assert permalink.to_params(permalink.ViewState()) == {}
 
 
 def test_permalink_rejects_unknown_values_and_cleans_the_query() -> None:
-    params = {"q": ["<img src=x onerror=alert(1)>\x00\n" + "长" * 900, "second"], "kind": ["operative", "x\"'"],
-              "doc": "A/RES/64/36", "lang": "fr", "evil": "1"}
+    params = {
+        "q": ["<img src=x onerror=alert(1)>\x00\n" + "长" * 900, "second"],
+        "kind": ["operative", "x\"'"],
+        "doc": "A/RES/64/36",
+        "lang": "fr",
+        "evil": "1",
+    }
     state = permalink.from_params(params, documents={"A/65/6 (Prog. 3)"}, kinds={"operative"})
     assert state.query.startswith("<img src=x onerror=alert(1)> 长")  # text, escaped wherever shown
     assert len(state.query) == permalink.MAX_QUERY_CHARS and "\x00" not in state.query
@@ -184,8 +210,9 @@ def test_judgment_record_shape(tmp_path: Path) -> None:
 
 def _write_many(path: str, worker: int, n: int) -> None:
     for i in range(n):
-        judgments.record("集束弹药" * 50 + f" {worker}-{i}", f"p{worker}#{i}", i % 2 == 0, f"w{worker}",
-                         path=Path(path))
+        judgments.record(
+            "集束弹药" * 50 + f" {worker}-{i}", f"p{worker}#{i}", i % 2 == 0, f"w{worker}", path=Path(path)
+        )
 
 
 def _check_lines(path: Path, workers: int, n: int) -> None:
@@ -206,14 +233,12 @@ def test_concurrent_appends_from_threads(tmp_path: Path) -> None:
 
 
 def test_concurrent_appends_from_processes(tmp_path: Path) -> None:
+    # Plain interpreters, not multiprocessing: after AppTest ran, spawn would re-run app.py as __main__.
     path = tmp_path / "j.jsonl"
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_write_many, args=(str(path), w, 100)) for w in range(6)]
-    for pr in procs:
-        pr.start()
-    for pr in procs:
-        pr.join(60)
-    assert all(pr.exitcode == 0 for pr in procs)
+    code = "import sys, test_ui; test_ui._write_many(sys.argv[1], int(sys.argv[2]), 100)"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), *sys.path]))
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path), str(w)], env=env) for w in range(6)]
+    assert [pr.wait(180) for pr in procs] == [0] * 6
     _check_lines(path, 6, 100)
 
 
@@ -225,8 +250,11 @@ def test_read_skips_malformed_lines(tmp_path: Path) -> None:
 
 # ---- service / i18n -----------------------------------------------------------------------------
 def test_facets_from_passages() -> None:
-    ps = [_passage(), _passage(path=("方案 3 裁军", "总方向"), kind="overview", pid="b"),
-          _passage(document="A/RES/64/36", path=("执行部分",), kind="operative", pid="c")]
+    ps = [
+        _passage(),
+        _passage(path=("方案 3 裁军", "总方向"), kind="overview", pid="b"),
+        _passage(document="A/RES/64/36", path=("执行部分",), kind="operative", pid="c"),
+    ]
     f = service.facets(ps)
     assert f.documents == ("A/65/6 (Prog. 3)", "A/RES/64/36")
     assert f.subprogrammes == ("次级方案 3 常规武器",)

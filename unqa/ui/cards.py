@@ -8,13 +8,14 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from unqa.model import Hit, Passage
-from unqa.ui.format import citation_text, kind_label, safe_url, score_text
+from unqa.ui.format import citation_text, kind_label, safe_url, score_text, widget_key
 from unqa.ui.highlight import escape, highlight
 from unqa.ui.i18n import t
 
 logger = logging.getLogger(__name__)
 
 CSS = """<style>
+[data-testid="stMainBlockContainer"]{padding-top:2.5rem}
 .unqa-answer-box{border-left:6px solid #009edb;background:#f0f8fd;padding:.9rem 1.1rem;border-radius:6px}
 .unqa-answer-box blockquote{margin:0;font-size:1.15rem;line-height:1.7}
 .unqa-cite{color:#4a5560;font-size:.88rem;margin-top:.4rem}
@@ -74,7 +75,8 @@ def passage_html(passage: Passage, *, answer: str | None, terms: Iterable[str], 
     link = _link(c.url, t("official", lang))
     meta_html = " · ".join(m for m in [*meta, link] if m)
     body = highlight(passage.text, answer=answer, terms=terms)
-    return f'<div class="unqa-text" lang="{escape(passage.lang)}">{body}</div><div class="unqa-meta">{meta_html}</div>'
+    text_div = f'<div class="unqa-text" lang="{escape(passage.lang)}">{body}</div>'
+    return f'{text_div}<div class="unqa-meta">{meta_html}</div>'
 
 
 def context_html(items: Sequence[tuple[Passage, bool]], *, terms: Iterable[str]) -> str:
@@ -83,7 +85,9 @@ def context_html(items: Sequence[tuple[Passage, bool]], *, terms: Iterable[str])
     rows = []
     for p, current in items:
         cls = ' class="unqa-current"' if current else ""
-        label = f'<span class="unqa-label">{escape(p.citation.paragraph)}</span>' if p.citation.paragraph else ""
+        para = p.citation.paragraph
+        show_label = para and not p.text.startswith(para)
+        label = f'<span class="unqa-label">{escape(para)}</span>' if show_label else ""
         text = highlight(p.text, terms=terms) if current else escape(p.text)
         rows.append(f"<p{cls}>{label}{text}</p>")
     return f'<div class="unqa-ctx">{"".join(rows)}</div>'
@@ -98,9 +102,10 @@ def footer_html(note: str) -> str:
 
 
 def count_html(query: str, n: int, ms: float, *, abstained: bool, lang: str = "zh") -> str:
-    """Result count and time; its data attributes tell a browser test which question is shown."""
+    """Result count and time. ``data-qkey`` (a hash: DOMPurify drops attribute values that look like
+    markup) tells a browser test which question the page shows."""
     return (
-        f'<div class="unqa-count" data-testid="unqa-results" data-query="{escape(query)}" '
+        f'<div class="unqa-count" data-testid="unqa-results" data-qkey="{widget_key("q", query)}" '
         f'data-abstained="{str(abstained).lower()}" data-count="{n}" data-ms="{ms:.0f}">'
         f"{escape(t('result_count', lang, n=n, ms=ms))}</div>"
     )

@@ -89,7 +89,8 @@ def to_markdown(response: SearchResponse, lang: str = "zh") -> str:
     for hit in response.hits:
         p = hit.passage
         url = safe_url(p.citation.url)
-        lines.append(f"{hit.rank}. **{md_escape(citation_text(p))}** ({kind_label(p.kind, lang)}, {hit.score:.3f})")
+        label = f"{kind_label(p.kind, lang)}, {hit.score:.3f}"
+        lines.append(f"{hit.rank}. **{md_escape(citation_text(p))}** ({label})")
         lines.append(f"   {md_escape(p.text)}")
         if url:
             lines.append(f"   <{url}>")

@@ -97,7 +97,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "clear": "Clear filters",
         "choose": "All (choose to narrow)",
         "language": "Interface language",
-        "about": "{p} passages from {d} documents.",
+        "about": "{p} passages from {d} document(s).",
         "permalink": "The address of this page is a permalink: share it to reopen the same results.",
         "jump": "Source",
         "this_passage": "retrieved passage",

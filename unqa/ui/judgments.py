@@ -55,9 +55,7 @@ def append_line(path: Path, record: dict[str, Any]) -> None:
         os.close(fd)
 
 
-def record(
-    query: str, passage_id: str, relevant: bool, session: str, *, path: Path | None = None
-) -> dict[str, Any]:
+def record(query: str, passage_id: str, relevant: bool, session: str, *, path: Path | None = None) -> dict:
     """Write one judgment to ``path`` (default ``unqa.config.JUDGMENTS_FILE``) and return it."""
     rec = judgment(query, passage_id, relevant, session)
     target = Path(path) if path is not None else config.JUDGMENTS_FILE

@@ -78,6 +78,9 @@ def answer_hit(response: SearchResponse) -> Hit | None:
     return next((h for h in response.hits if h.passage.id == response.answer.passage_id), None)
 
 
-def in_context(searcher: Searcher, passage_id: str, before: int = 2, after: int = 2) -> list[tuple[Passage, bool]]:
+Neighbour = tuple[Passage, bool]
+
+
+def in_context(searcher: Searcher, passage_id: str, before: int = 2, after: int = 2) -> list[Neighbour]:
     """The paragraphs around a passage in document order, each flagged True when it is the hit."""
     return [(p, p.id == passage_id) for p in searcher.neighbours(passage_id, before=before, after=after)]
