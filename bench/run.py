@@ -145,7 +145,10 @@ def render(results: dict[str, Any]) -> str:
         lines += [f"== synthetic scale N={d['n']:,}",
                   f"dense {d['kind']:<5} build {_f(d['build_seconds'])} s   index +{_f(d['index_rss_delta_mib'], 0)} "
                   f"MiB (vectors {_f(d['vectors_mib'], 0)} MiB)   search k={d['depth']} p50 {_f(dl['p50'], 3)} "
-                  f"p95 {_f(dl['p95'], 3)} ms   recall@10 {_f(d['recall_at_10'], 4)}",
+                  f"p95 {_f(dl['p95'], 3)} ms   recall@10 {_f(d['recall_at_10'], 4)} "
+                  f"recall@1 {_f(d['recall_at_1'], 4)}",
+                  *[f"  hnsw efSearch {e['ef_search']:>4}: recall@10 {_f(e['recall_at_10'], 4)}  "
+                    f"p95 {_f(e['p95_ms_k10'], 3)} ms (k=10)" for e in d.get("hnsw", {}).get("sweep", [])],
                   f"bm25s       build {_f(b['build_seconds'])} s   index +{_f(b['index_rss_delta_mib'], 0)} MiB   "
                   f"search k={b['depth']} p50 {_f(b['latency_ms']['p50'], 3)} p95 {_f(b['latency_ms']['p95'], 3)} ms",
                   f"peak RSS of the bench process {_f(max(d['peak_rss_mib'], b['peak_rss_mib']), 0)} MiB"]

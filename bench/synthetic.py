@@ -39,15 +39,18 @@ def random_vectors(n: int, dim: int = DIM, seed: int = 0, chunk: int = 100_000) 
     return out
 
 
-def perturbed_queries(vectors: np.ndarray, n: int = N_QUERIES, noise: float = NOISE, seed: int = 1) -> np.ndarray:
-    """Unit queries near ``n`` corpus vectors: v + noise * (random unit direction), renormalised."""
+def perturbed_queries(vectors: np.ndarray, n: int = N_QUERIES, noise: float = NOISE, seed: int = 1,
+                      with_rows: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Unit queries near ``n`` corpus vectors: v + noise * (random unit direction), renormalised
+    (with ``with_rows``, also the rows they were made from)."""
     rng = np.random.default_rng(seed)
     rows = rng.choice(len(vectors), size=min(n, len(vectors)), replace=False)
     g = rng.standard_normal((len(rows), vectors.shape[1]), dtype=np.float32)
     g /= np.linalg.norm(g, axis=1, keepdims=True)
     q = vectors[rows] + noise * g
     q /= np.linalg.norm(q, axis=1, keepdims=True)
-    return np.ascontiguousarray(q, dtype=np.float32)
+    q = np.ascontiguousarray(q, dtype=np.float32)
+    return (q, rows) if with_rows else q
 
 
 def exact_topk(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> np.ndarray:
@@ -71,7 +74,7 @@ def dense_scale(n: int, kind: str | None = None, seed: int = 0) -> dict[str, Any
     t0 = time.perf_counter()
     vectors = random_vectors(n, seed=seed)
     gen_s = time.perf_counter() - t0
-    queries = perturbed_queries(vectors)
+    queries, sources = perturbed_queries(vectors, with_rows=True)
     rss0 = _rss_mib()
     t0 = time.perf_counter()
     index = dense.build(vectors, kind)
@@ -91,12 +94,31 @@ def dense_scale(n: int, kind: str | None = None, seed: int = 0) -> dict[str, Any
            "vectors_mib": round(vectors.nbytes / 2**20, 1), "index_rss_delta_mib": round(rss1 - rss0, 1),
            "peak_rss_mib": round(_peak_mib(), 1), "queries": len(queries), "depth": DEPTH,
            "latency_ms": summarize(times), "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
+           "recall_at_1": round(recall_at_k(np.array(found), truth, 1), 4),
+           "source_in_top10": round(float(np.mean([src in f[:10] for src, f in zip(sources, found, strict=True)])), 4),
            "exact_seconds_for_queries": round(exact_s, 2), "noise": NOISE}
     if kind == "hnsw":
         out["hnsw"] = {"M": dense.HNSW_M, "ef_construction": dense.HNSW_EF_CONSTRUCTION,
-                       "ef_search": int(index.hnsw.efSearch)}
+                       "ef_search": int(index.hnsw.efSearch), "sweep": ef_sweep(index, queries, truth)}
+        index.hnsw.efSearch = dense.HNSW_EF_SEARCH
     del index, vectors
     gc.collect()
+    return out
+
+
+def ef_sweep(index: Any, queries: np.ndarray, truth: np.ndarray, efs: tuple[int, ...] = (64, 128, 256, 512)) -> list:
+    """recall@10 and p95 latency (k=10) of an HNSW index at several efSearch values."""
+    out = []
+    for ef in efs:
+        index.hnsw.efSearch = ef
+        found, times = [], []
+        for i in range(len(queries)):
+            t0 = time.perf_counter()
+            _, rows = index.search(queries[i : i + 1], 10)
+            times.append((time.perf_counter() - t0) * 1000)
+            found.append(rows[0])
+        out.append({"ef_search": ef, "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
+                    "p95_ms_k10": summarize(times)["p95"]})
     return out
 
 

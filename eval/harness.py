@@ -162,9 +162,8 @@ def check_expected(systems: Sequence[System], results: dict[str, dict[str, Any]]
             rows.append(("SKIP", s.name, "no expected scores"))
             continue
         got = results[s.name]["overall"]
-        diffs = {m: abs(got.get(m, 0.0) - v) for m, v in s.expected.items()}
-        worst = max(diffs.values())
-        status = "OK" if worst < 5e-5 else "OKish" if worst <= tol else "FAIL"
+        worst = max(abs(round(got.get(m, 0.0), 4) - round(v, 4)) for m, v in s.expected.items())
+        status = "OK" if worst < 1e-9 else "OKish" if worst <= tol + 1e-9 else "FAIL"
         detail = ", ".join(f"{m} {got.get(m, 0.0):.4f} (expected {s.expected[m]:.4f})" for m in s.expected)
         rows.append((status, s.name, detail))
     return rows

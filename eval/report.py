@@ -70,8 +70,12 @@ def significance_text(results: dict[str, Any]) -> str:
     for m, v in sig["metrics"].items():
         verdict = "significant" if v["significant"] else "not significant"
         parts.append(f"{LABELS.get(m, m)}: {sig['a']} {v[sig['a']]:.3f} vs {sig['b']} {v[sig['b']]:.3f}, "
-                     f"p = {v['p']:.4f} ({verdict} at 0.05)")
+                     f"{_p_text(v['p'])} ({verdict} at 0.05)")
     return f"Paired {sig['test']}, {sig['a']} vs best single system {sig['b']}: " + "; ".join(parts) + "."
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def summary_line(results: dict[str, Any]) -> str:

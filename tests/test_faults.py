@@ -264,6 +264,7 @@ def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path: Path, 
             outcomes.append(("killed", round(delay, 2)))
         manifest = _check_index(index, searcher)  # the previous (or the new, if it got that far) index answers
         fingerprints.add(manifest["inputs_fingerprint"])
+    print(f"full ingest {full:.1f} s; interrupted runs (outcome, delay s): {outcomes}")
     assert any(kind == "killed" for kind, _ in outcomes), outcomes
     _corpus_version(corpus, 99)
     final = subprocess.run(_ingest_cmd(corpus, index), cwd=REPO_ROOT, env=_env(), capture_output=True,

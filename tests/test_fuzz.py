@@ -21,8 +21,10 @@ from unqa.symbols import symbol_keys
 from unqa.ui import permalink
 from unqa.ui.highlight import ANSWER_CLASS, TERM_CLASS, highlight
 
-FAST = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(deadline=None, max_examples=200, database=None,
+                suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(deadline=None, max_examples=100, database=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 # characters the cleaners treat specially, mixed with anything unicode
 _SPECIAL = (
@@ -78,7 +80,7 @@ def _segment(folder: Path, body: str) -> None:
     from ingest.programme import read_programme
 
     path = folder / "prog.txt"
-    path.write_text(body, encoding="utf-8")
+    path.write_bytes(body.encode("utf-8", "surrogatepass"))  # lone surrogates become invalid UTF-8 bytes
     try:
         doc = read_programme(path)
     except IngestError:

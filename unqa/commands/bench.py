@@ -4,6 +4,7 @@ and scale figures with their targets, written to JSON and printed as a table."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from unqa.model import UnqaError
@@ -28,8 +29,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _import_bench():  # noqa: ANN202
+    """``bench`` lives next to ``unqa`` in the checkout; until pyproject lists it among the packages,
+    an installed console script finds it through the repository root."""
+    try:
+        import bench.run
+    except ModuleNotFoundError:
+        from unqa.config import REPO_ROOT
+
+        if not (REPO_ROOT / "bench" / "run.py").is_file():
+            raise UnqaError("unqa bench needs the bench/ folder of the source checkout") from None
+        sys.path.insert(0, str(REPO_ROOT))
+        import bench.run
+    return bench.run
+
+
 def run(args: argparse.Namespace) -> int:
-    from bench.run import DEFAULT_OUT, Options, main
+    runner = _import_bench()
+    DEFAULT_OUT, Options, main = runner.DEFAULT_OUT, runner.Options, runner.main  # noqa: N806
 
     if args.scale is not None and args.scale < 0:
         raise UnqaError("--scale must be 0 or more")
