@@ -131,6 +131,7 @@ def build_index(
                          "embedded_now": embedded_now, "from_cache": len(texts) - embedded_now,
                          "sentences": len(sentences),
                          "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    manifest["files"] = store.file_sizes(build_dir)
     store.write_json(build_dir / store.MANIFEST, manifest)
     final = store.commit(index_dir, build_dir)
     logger.info("index written to %s (%d passages, %d embedded now)", final, len(passages), embedded_now)

@@ -87,6 +87,7 @@ class Searcher:
     def load(cls, index_dir: Path | str, *, encoder: Encoder | None = None) -> Searcher:
         manifest = store.read_manifest(Path(index_dir))
         directory = store.current_dir(Path(index_dir))
+        store.verify(Path(index_dir))
         encoder = encoder or load_encoder(manifest["model"]["spec"])
         check_encoder(manifest, encoder, index_dir)
         try:

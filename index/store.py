@@ -54,6 +54,23 @@ def read_passages(path: Path) -> list[Passage]:
         return [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
 
 
+def file_sizes(build_dir: Path) -> dict[str, int]:
+    """Size of every data file of a build (recorded in the manifest, checked on load)."""
+    return {str(f.relative_to(build_dir)): f.stat().st_size for f in sorted(build_dir.rglob("*"))
+            if f.is_file() and f.name != MANIFEST}
+
+
+def verify(index_dir: Path) -> None:
+    """Raise IndexStateError when a data file is missing or has another size than when it was written."""
+    directory = current_dir(index_dir)
+    recorded = read_manifest(index_dir).get("files", {})
+    actual = file_sizes(directory)
+    damaged = sorted(name for name, size in recorded.items() if actual.get(name) != size)
+    if damaged:
+        raise IndexStateError(f"index at {index_dir} is damaged ({', '.join(damaged[:3])} missing or truncated); "
+                              f"rebuild it with unqa ingest")
+
+
 def _fsync_tree(path: Path) -> None:
     for f in path.rglob("*"):
         if f.is_file():

@@ -92,7 +92,7 @@ def _guess(raw: bytes, name: str) -> tuple[str, str]:
     if almost:
         return almost
     match = from_bytes(raw).best()
-    if match is not None:
+    if match is not None and match.coherence > 0:  # coherence 0: no language recognised, not text
         logger.warning("%s: encoding guessed by charset-normalizer: %s", name, match.encoding)
         return str(match), match.encoding
     logger.warning("%s: unknown encoding; decoded as UTF-8 with replacement characters", name)

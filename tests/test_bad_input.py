@@ -300,9 +300,6 @@ def test_each_bad_document_is_skipped_with_its_reason(bad_ingest, name: str) -> 
     assert BAD[name].lower() in bad_ingest["skipped"][name].lower()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ingest.textio._guess accepts charset-normalizer's guess (cp1250, "
-                   "language 'Unknown', coherence 0.0) for bytes that are neither UTF-8, GB18030 nor UTF-16 "
-                   "text; the file is indexed as mojibake instead of being skipped")
 def test_garbage_bytes_are_skipped(bad_ingest) -> None:
     assert "invalid_utf8.txt" in bad_ingest["skipped"]
 

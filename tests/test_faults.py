@@ -88,7 +88,7 @@ def test_passages_cut_at_a_line_boundary(index_copy: Path, searcher) -> None:
     path = (index_copy / store.PASSAGES).resolve()
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:-5]), encoding="utf-8")
-    with pytest.raises(IndexStateError, match="inconsistent"):
+    with pytest.raises(IndexStateError, match="inconsistent|damaged"):
         _load(index_copy, searcher)
 
 
@@ -184,8 +184,6 @@ def test_if_stale_rebuilds_when_the_manifest_is_unreadable(tiny_index, searcher,
     assert _load(index, searcher).search("裁军事务厅", 2).hits
 
 
-@pytest.mark.xfail(strict=True, reason="bug: unqa ingest --if-stale trusts the manifest's inputs_fingerprint "
-                   "and says 'up to date' while faiss.index (or any other data file) is truncated")
 def test_if_stale_rebuilds_when_a_data_file_is_truncated(tiny_index, searcher) -> None:
     docs, index = tiny_index
     _truncate(index / "current" / dense.FILE, 0.5)
