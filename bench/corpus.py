@@ -197,14 +197,25 @@ def run_corpus(paths: Sequence[Path], subset: str, encoder_spec: str, workdir: P
 
 
 def profile_queries(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 3) -> str:
-    """pyinstrument text profile of warm searches (for explaining a miss)."""
+    """pyinstrument text profiles of warm searches (for explaining a miss): the whole search, then the
+    non-encode part alone (query vectors computed beforehand), so its small frames are not filtered out."""
     from pyinstrument import Profiler
 
-    profiler = Profiler(interval=0.0005)
-    profiler.start()
+    from index.config import SearchConfig
+
+    whole = Profiler(interval=0.0005)
+    whole.start()
     for _ in range(repeats):
         for q in questions:
             searcher.search(q, 10)
-    profiler.stop()
-    return profiler.output_text(unicode=True, color=False, show_all=False)
-
+    whole.stop()
+    vectors = searcher._encoder.encode_queries(list(questions))
+    config = SearchConfig()
+    rest = Profiler(interval=0.0001)
+    rest.start()
+    for _ in range(repeats * 3):
+        for q, vec in zip(questions, vectors, strict=True):
+            searcher._one(q, vec, 10, config, None, [], 0.0)
+    rest.stop()
+    return (whole.output_text(unicode=True, color=False) + "\n\n# non-encode part only\n"
+            + rest.output_text(unicode=True, color=False))

@@ -124,6 +124,9 @@ def build_index(
     store.write_json(build_dir / SENTENCES, sentences)
     token_lists = [tokenize(passage_text(p, True)) for p in passages]
     sparse.save(sparse.build(token_lists), build_dir)
+    english = [tokenize(p.extra.get("en") or "") if isinstance(p.extra.get("en"), str) else [] for p in passages]
+    if any(english):
+        sparse.save(sparse.build(english), build_dir, sparse.EN_DIR)
     store.write_json(build_dir / LEXICON, lexicon(passages, token_lists))
     store.write_passages(build_dir / store.PASSAGES, passages)
     manifest = make_manifest(passages, encoder, encoder_spec, context_headers, faiss_index, extra)

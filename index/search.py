@@ -76,6 +76,7 @@ class Searcher:
         self._mentions: dict[str, list[int]] = lexicon["mentions"]
         self._encoder = encoder
         self._sentences = sentences
+        self._bm25_en: Any = None
         self._encode_lock = threading.Lock()
         self._row = {p.id: i for i, p in enumerate(passages)}
         self._by_doc: dict[str, list[int]] = defaultdict(list)
@@ -94,12 +95,15 @@ class Searcher:
             passages = store.read_passages(directory / store.PASSAGES)
             lexicon = json.loads((directory / LEXICON).read_text(encoding="utf-8"))
             faiss_index, bm25 = dense.load(directory), sparse.load(directory)
+            bm25_en = sparse.load(directory, sparse.EN_DIR)
             sentences = SentenceLane.load(directory)
         except Exception as exc:
             raise IndexStateError(f"index at {index_dir} is damaged ({exc}); rebuild it with unqa ingest") from exc
         if faiss_index.ntotal != len(passages) or manifest.get("passages") != len(passages):
             raise IndexStateError(f"index at {index_dir} is inconsistent; rebuild it with unqa ingest")
-        return cls(directory, manifest, passages, faiss_index, bm25, lexicon, encoder, sentences)
+        searcher = cls(directory, manifest, passages, faiss_index, bm25, lexicon, encoder, sentences)
+        searcher._bm25_en = bm25_en
+        return searcher
 
     # ---- lookups -------------------------------------------------------------------------
     def get(self, pid: str) -> Passage:
@@ -154,6 +158,8 @@ class Searcher:
         t = time.perf_counter()
         tokens, lang = self._query_tokens(query, config)
         bm25_run = self._sparse(tokens, config.depth, mask) if config.mode != "dense" else {}
+        if lang != "zh" and self._bm25_en is not None and config.mode != "dense":
+            bm25_run = self._with_english(query, bm25_run, config.depth, mask)
         timings["bm25"] = _ms(t)
         t = time.perf_counter()
         fused, symbol_hit = self._fuse(query, dense_run, bm25_run, lang, config, mask)
@@ -176,6 +182,17 @@ class Searcher:
     def _sparse(self, tokens: list[str], depth: int, mask: np.ndarray | None) -> dict[int, float]:
         rows, scores = sparse.search(self._bm25, tokens, depth, mask)
         return {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
+
+    def _with_english(self, query: str, run: dict[int, float], depth: int, mask: np.ndarray | None) -> dict[int, float]:
+        """An English question also searches the English parallel text (scores scaled to the Chinese lane's)."""
+        rows, scores = sparse.search(self._bm25_en, tokenize(query), depth, mask)
+        if not len(rows):
+            return run
+        scale = max(run.values(), default=float(scores.max())) / float(scores.max())
+        merged = dict(run)
+        for row, score in zip(rows, scores, strict=True):
+            merged[int(row)] = max(merged.get(int(row), 0.0), float(score) * scale)
+        return merged
 
     def _query_tokens(self, query: str, config: SearchConfig) -> tuple[list[str], str]:
         tokens = tokenize(query)

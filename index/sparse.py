@@ -12,6 +12,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 DIR = "bm25"
+EN_DIR = "bm25_en"  # the English parallel text of resolution paragraphs, searched for English questions
 
 
 def build(token_lists: Sequence[list[str]], show_progress: bool = False) -> bm25s.BM25:
@@ -21,12 +22,14 @@ def build(token_lists: Sequence[list[str]], show_progress: bool = False) -> bm25
     return model
 
 
-def save(model: bm25s.BM25, directory: Path) -> None:
-    model.save(str(directory / DIR), show_progress=False)
+def save(model: bm25s.BM25, directory: Path, name: str = DIR) -> None:
+    model.save(str(directory / name), show_progress=False)
 
 
-def load(directory: Path) -> bm25s.BM25:
-    return bm25s.BM25.load(str(directory / DIR), show_progress=False, verbosity=0)
+def load(directory: Path, name: str = DIR) -> bm25s.BM25 | None:
+    if name != DIR and not (directory / name).exists():
+        return None
+    return bm25s.BM25.load(str(directory / name), show_progress=False, verbosity=0)
 
 
 def search(
