@@ -13,6 +13,7 @@ import uuid
 
 import streamlit as st
 
+from index.mandates import MandateGraph, build_graph
 from unqa import UN_SOURCE_NOTE_EN, UN_SOURCE_NOTE_ZH
 from unqa.config import DEFAULT_INDEX_DIR
 from unqa.model import Hit, IndexStateError, QueryError
@@ -31,6 +32,11 @@ FILTER_KEYS = {"documents": "f_doc", "subprogrammes": "f_sp", "kinds": "f_kind"}
 @st.cache_resource(show_spinner=False)
 def load_searcher(index_dir: str) -> service.Searcher:
     return service.open_searcher(index_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def load_graph(index_dir: str) -> MandateGraph:
+    return build_graph(load_searcher(index_dir).passages)
 
 
 @st.cache_resource(show_spinner=False)
@@ -178,12 +184,25 @@ def show_hit(hit: Hit, view: ViewState, terms: list[str], answer: str | None) ->
         if p.extra.get("en"):
             with st.expander(t("english", lang)):
                 st.html(cards.english_html(str(p.extra["en"])))
+        show_mandate_links(p, lang)
         col_c, col_f = st.columns([5, 1], vertical_alignment="center")
         col_c.code(fmt.paste_citation(p), language=None, wrap_lines=True)
         key = fmt.widget_key("fb", view.query, p.id)
         with col_f:
             st.caption(t("helpful", lang))
             st.feedback("thumbs", key=key, on_change=on_feedback, args=(key, view.query, p.id))
+
+
+def show_mandate_links(p, lang: str) -> None:
+    links = service.mandate_links(load_graph(INDEX_DIR), p)
+    if links is None:
+        return
+    kind, data = links
+    if kind == "recalled_by":
+        with st.expander(f"{t('recalled_by', lang)} ({len(data['recalled_by'])})"):
+            st.html(cards.recalled_by_html(data) if data["recalled_by"] else t("no_recall", lang))
+    else:
+        st.html(f"<div class='unqa-cont'>{t('continues', lang)}:</div>{cards.continues_html(data)}")
 
 
 def show_downloads(response, view: permalink.ViewState, ms: float) -> None:

@@ -502,7 +502,7 @@ def _citation(meta: _Meta, para: _Para, source: str) -> Citation:
     else:
         section = lab[para.kind]
         paragraph = f"{'preambular' if para.kind == 'preamble' else 'operative'} {n}"
-    path = tuple(p for p in (meta.symbol, para.heading, section, n) if p)
+    path = tuple(p for p in (meta.symbol, para.heading, paragraph) if p)  # A/RES/75/36 › 执行部分第 5 段
     return Citation(
         document=meta.symbol,
         title=meta.title,

@@ -17,7 +17,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -160,10 +160,13 @@ def _pairs(entries: list[_Xml]) -> Iterator[tuple[_Xml, _Xml | None] | Skipped]:
 
 def _read_pair(zh: _Xml, en: _Xml | None) -> Document:
     from ingest.akn import read_akn
+    from ingest.doc_cache import cached, reader_version
 
     data = zh.read()
     english = en.read() if en is not None else None
-    return read_akn(data, zh.name, english=english)
+    version = reader_version("akn", "clean") + zh.name
+    doc = cached([data, english], version, lambda: read_akn(data, zh.name, english=english))
+    return replace(doc, source=zh.source) if doc.source != zh.source else doc
 
 
 # ---------------------------------------------------------------- other formats

@@ -44,7 +44,7 @@ def test_ga_metadata_and_labels(res_75_36: Document) -> None:
     assert len(pre) == 16 and len(ops) == 7
     op5 = next(p for p in ops if p.id == "A/RES/75/36#op5")
     assert op5.extra["eId"] == "para_22" and op5.text.startswith("鼓励会员国研究对空间系统的现有和潜在威胁")
-    assert op5.citation.path == ("A/RES/75/36", "执行部分", "第 5 段")
+    assert op5.citation.path == ("A/RES/75/36", "执行部分第 5 段")
     assert op5.citation.paragraph == "执行部分第 5 段"
     assert op5.citation.url == "https://docs.un.org/zh/A/RES/75/36"
     assert op5.symbols == ("75/36",) and op5.extra["date"] == "2020-12-07" and op5.extra["session"] == "75"
@@ -72,7 +72,7 @@ def test_english_alignment_and_numbers(res_75_36: Document) -> None:
     assert op1.extra["en"].startswith("Affirms that all States must conduct their activities")
     en_op1 = next(p for p in english.passages if p.id.endswith("#op1"))
     assert en_op1.citation.paragraph == "operative para. 1"
-    assert en_op1.citation.path == ("A/RES/75/36", "Operative part", "para. 1")
+    assert en_op1.citation.path == ("A/RES/75/36", "operative para. 1")
 
 
 def test_first_committee_rule(res_75_36: Document) -> None:

@@ -49,7 +49,7 @@ def _para(symbol: str, kind: str, n: int, text: str, date: str, *, mentions: lis
         id=pid,
         text=text,
         kind=kind,
-        citation=Citation(symbol, "武器贸易条约", (symbol, label, f"第 {n} 段"), f"{label}第 {n} 段",
+        citation=Citation(symbol, "武器贸易条约", (symbol, f"{label}第 {n} 段"), f"{label}第 {n} 段",
                           "x.xml", url=f"https://docs.un.org/zh/{symbol}"),
         doc_id=f"{symbol}@zh",
         order=n if kind == "preamble" else 100 + n,
@@ -110,7 +110,7 @@ def test_entry_lists_resolution_and_recalling_resolutions_by_date(fake: list[Pas
     assert first["title"] == "武器贸易条约"
     assert [p["id"] for p in first["paragraphs"]] == ["A/RES/75/64#pp1", "A/RES/75/64#op3"]
     assert [p["paragraph"] for p in first["paragraphs"]] == ["序言部分第 1 段", "执行部分第 3 段"]
-    assert first["paragraphs"][1]["citation"] == "A/RES/75/64 › 执行部分 › 第 3 段"
+    assert first["paragraphs"][1]["citation"] == "A/RES/75/64 › 执行部分第 3 段"
     assert "64/48" in first["paragraphs"][0]["snippet"]
     later = recalled[1]["paragraphs"][0]
     assert "６４／４８" in later["snippet"]  # full-width spelling found, text shown as written
@@ -192,7 +192,7 @@ def test_cli_mandates_json_lists_the_recalling_resolutions(real_resolution_index
     # any spelling; text output with Chinese and English labels and the source note
     code, text, _ = _cli("mandates", "A/RES/64/48", "--index", str(real_resolution_index))
     assert code == 0
-    assert "后续决议 Recalled by: 2" in text and "A/RES/75/64 › 序言部分 › 第 1 段" in text
+    assert "后续决议 Recalled by: 2" in text and "A/RES/75/64 › 序言部分第 1 段" in text
     assert "United Nations" in text
     # the reverse: what a resolution continues
     code, out, _ = _cli("mandates", "A/RES/75/50", "--index", str(real_resolution_index), "--json")

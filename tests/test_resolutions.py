@@ -87,10 +87,10 @@ def test_numbering_and_labels(docs: dict[str, Document], att: dict[str, Passage]
     assert op4.text.startswith("促请所有尚未批准、接受、核准或加入《条约》的国家")
     assert op4.citation.document == "A/RES/75/64"
     assert op4.citation.paragraph == "执行部分第 4 段"
-    assert op4.citation.breadcrumb() == "A/RES/75/64 › 执行部分 › 第 4 段"
+    assert op4.citation.breadcrumb() == "A/RES/75/64 › 执行部分第 4 段"
     assert op4.citation.url == "https://docs.un.org/zh/A/RES/75/64"
     assert att["pp1"].citation.paragraph == "序言部分第 1 段"
-    assert att["pp1"].citation.breadcrumb() == "A/RES/75/64 › 序言部分 › 第 1 段"
+    assert att["pp1"].citation.breadcrumb() == "A/RES/75/64 › 序言部分第 1 段"
     assert op4.symbols == ("75/64",)
     assert op4.extra["num"] == 4 and op4.extra["date"] == "2020-12-07"
 
@@ -149,6 +149,6 @@ def test_att_question_finds_resolution_paragraphs(resolution_index: Path) -> Non
         n = p.extra["num"]
         assert p.id == f"{p.citation.document}#{'op' if p.kind == 'operative' else 'pp'}{n}"
         assert p.citation.paragraph == f"{label}第 {n} 段"
-        assert p.citation.breadcrumb() == f"{p.citation.document} › {label} › 第 {n} 段"
+        assert p.citation.breadcrumb() == f"{p.citation.document} › {label}第 {n} 段"
         assert p.citation.url == f"https://docs.un.org/zh/{p.citation.document}"
     assert any(p.kind == "operative" for p in resolution_hits), [p.id for p in top]

@@ -109,3 +109,26 @@ def count_html(query: str, n: int, ms: float, *, abstained: bool, lang: str = "z
         f'data-abstained="{str(abstained).lower()}" data-count="{n}" data-ms="{ms:.0f}">'
         f"{escape(t('result_count', lang, n=n, ms=ms))}</div>"
     )
+
+
+def _link(url: str | None, text: str) -> str:
+    safe = safe_url(url)
+    return f'<a href="{escape(safe)}" target="_blank" rel="noopener">{escape(text)}</a>' if safe else escape(text)
+
+
+def recalled_by_html(entry: dict | None) -> str:
+    """The resolutions that recall a programme mandate (index.mandates entry), oldest first, escaped."""
+    groups = (entry or {}).get("recalled_by") or []
+    items = []
+    for g in groups:
+        paras = ", ".join(escape(p["paragraph"]) for p in g["paragraphs"])
+        items.append(f"<li>{_link(g.get('url'), g['symbol'])} {escape(g.get('date') or '')} "
+                     f"{escape(g.get('title') or '')} — {paras}</li>")
+    return f'<ul class="unqa-recall">{"".join(items)}</ul>'
+
+
+def continues_html(items: list[dict]) -> str:
+    """The programme mandates a resolution paragraph continues, escaped."""
+    lis = [f"<li>{_link(i['programme_entry'].get('url'), i['symbol'] or i['key'])} {escape(i['title'])} "
+           f"({escape(i['programme_entry']['citation'])})</li>" for i in items]
+    return f'<ul class="unqa-continues">{"".join(lis)}</ul>'

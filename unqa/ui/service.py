@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.mandates import MandateGraph
 from unqa.model import Hit, Passage, SearchResponse
 from unqa.ui.format import subprogramme_of
 from unqa.ui.permalink import ViewState
@@ -84,3 +85,15 @@ Neighbour = tuple[Passage, bool]
 def in_context(searcher: Searcher, passage_id: str, before: int = 2, after: int = 2) -> list[Neighbour]:
     """The paragraphs around a passage in document order, each flagged True when it is the hit."""
     return [(p, p.id == passage_id) for p in searcher.neighbours(passage_id, before=before, after=after)]
+
+
+def mandate_links(graph: MandateGraph, p: Passage) -> tuple[str, dict | list] | None:
+    """What the mandate graph says about a passage: ("recalled_by", entry) for a programme mandate
+    entry, ("continues", mandates) for a resolution paragraph that continues programme mandates."""
+    if p.kind == "mandate" and p.symbols:
+        entry = graph.entry(p.symbols[0])
+        return ("recalled_by", entry) if entry else None
+    if p.kind in ("preamble", "operative"):
+        items = graph.continues(p.id)
+        return ("continues", items) if items else None
+    return None
