@@ -61,7 +61,8 @@ def run_bench(opts: Options, log: Any = print) -> dict[str, Any]:
                                                        order_check=True)
     if opts.n > 0:
         log(f"bench: synthetic scale N={opts.n:,} (dense) ...")
-        results["scale"] = {"dense": synthetic.dense_scale(opts.n, opts.ann_kind)}
+        results["scale"] = {"dense": synthetic.dense_scale(opts.n, opts.ann_kind),
+                            "dense_clustered": synthetic.dense_scale(opts.n, opts.ann_kind, distribution="clustered")}
         log(f"bench: synthetic scale N={opts.n:,} (bm25) ...")
         results["scale"]["bm25"] = synthetic.sparse_scale(opts.n)
     results["load_average_end"] = load_average()
@@ -128,6 +129,29 @@ def _corpus_lines(name: str, fig: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _dense_lines(d: dict[str, Any]) -> list[str]:
+    dl = d["latency_ms"]
+    sweep = d.get("hnsw", d.get("ivf", {})).get("sweep", [])
+    return [f"dense {d['kind']:<5} ({d.get('distribution', 'uniform')}) build {_f(d['build_seconds'])} s   "
+            f"index +{_f(d['index_rss_delta_mib'], 0)} MiB (vectors {_f(d['vectors_mib'], 0)} MiB)   "
+            f"search k={d['depth']} p50 {_f(dl['p50'], 3)} p95 {_f(dl['p95'], 3)} ms   "
+            f"recall@10 {_f(d['recall_at_10'], 4)} recall@1 {_f(d['recall_at_1'], 4)}",
+            *[f"  {next(iter(e))} {e[next(iter(e))]:>4}: recall@10 {_f(e['recall_at_10'], 4)}  "
+              f"p95 {_f(e['p95_ms_k10'], 3)} ms (k=10)" for e in sweep]]
+
+
+def _scale_lines(scale: dict[str, Any]) -> list[str]:
+    d, b = scale["dense"], scale["bm25"]
+    lines = [f"== synthetic scale N={d['n']:,}", *_dense_lines(d)]
+    if "dense_clustered" in scale:
+        lines += _dense_lines(scale["dense_clustered"])
+    peak = max(d["peak_rss_mib"], b["peak_rss_mib"], scale.get("dense_clustered", d)["peak_rss_mib"])
+    return [*lines,
+            f"bm25s       build {_f(b['build_seconds'])} s   index +{_f(b['index_rss_delta_mib'], 0)} MiB   "
+            f"search k={b['depth']} p50 {_f(b['latency_ms']['p50'], 3)} p95 {_f(b['latency_ms']['p95'], 3)} ms",
+            f"peak RSS of the bench process {_f(peak, 0)} MiB"]
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [f"machine: {m['cpu_model']}, {m['cores_usable']} cores, {m['ram_gib']} GiB, python {m['python']}; "
@@ -140,18 +164,7 @@ def render(results: dict[str, Any]) -> str:
         if key in results:
             lines += _corpus_lines(name, results[key])
     if "scale" in results:
-        d, b = results["scale"]["dense"], results["scale"]["bm25"]
-        dl = d["latency_ms"]
-        lines += [f"== synthetic scale N={d['n']:,}",
-                  f"dense {d['kind']:<5} build {_f(d['build_seconds'])} s   index +{_f(d['index_rss_delta_mib'], 0)} "
-                  f"MiB (vectors {_f(d['vectors_mib'], 0)} MiB)   search k={d['depth']} p50 {_f(dl['p50'], 3)} "
-                  f"p95 {_f(dl['p95'], 3)} ms   recall@10 {_f(d['recall_at_10'], 4)} "
-                  f"recall@1 {_f(d['recall_at_1'], 4)}",
-                  *[f"  hnsw efSearch {e['ef_search']:>4}: recall@10 {_f(e['recall_at_10'], 4)}  "
-                    f"p95 {_f(e['p95_ms_k10'], 3)} ms (k=10)" for e in d.get("hnsw", {}).get("sweep", [])],
-                  f"bm25s       build {_f(b['build_seconds'])} s   index +{_f(b['index_rss_delta_mib'], 0)} MiB   "
-                  f"search k={b['depth']} p50 {_f(b['latency_ms']['p50'], 3)} p95 {_f(b['latency_ms']['p95'], 3)} ms",
-                  f"peak RSS of the bench process {_f(max(d['peak_rss_mib'], b['peak_rss_mib']), 0)} MiB"]
+        lines += _scale_lines(results["scale"])
     lines.append("== targets")
     for t in results["targets"]:
         lines.append(f"  {t['status']:<5}{t['target']:<60}{_f(t['value'], 3):>10}  ({t['threshold']}) {t['note']}")

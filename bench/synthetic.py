@@ -39,6 +39,23 @@ def random_vectors(n: int, dim: int = DIM, seed: int = 0, chunk: int = 100_000) 
     return out
 
 
+def clustered_vectors(n: int, dim: int = DIM, seed: int = 0, per_cluster: int = 100, spread: float = 0.7,
+                      chunk: int = 100_000) -> np.ndarray:
+    """``n`` unit vectors in clusters of about ``per_cluster`` around random centres (Gaussian spread
+    ``spread`` in norm): topic structure like real passage embeddings, unlike uniform random vectors,
+    whose 10 nearest neighbours are near-ties that no approximate index separates."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((max(1, n // per_cluster), dim), dtype=np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    out = np.empty((n, dim), dtype=np.float32)
+    for i in range(0, n, chunk):
+        m = min(chunk, n - i)
+        block = centres[rng.integers(0, len(centres), m)]
+        block = block + rng.standard_normal((m, dim), dtype=np.float32) * (spread / np.sqrt(dim))
+        out[i : i + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
 def perturbed_queries(vectors: np.ndarray, n: int = N_QUERIES, noise: float = NOISE, seed: int = 1,
                       with_rows: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Unit queries near ``n`` corpus vectors: v + noise * (random unit direction), renormalised
@@ -67,12 +84,12 @@ def recall_at_k(found: np.ndarray, truth: np.ndarray, k: int = 10) -> float:
     return float(np.mean(hits)) if hits else float("nan")
 
 
-def dense_scale(n: int, kind: str | None = None, seed: int = 0) -> dict[str, Any]:
+def dense_scale(n: int, kind: str | None = None, seed: int = 0, distribution: str = "uniform") -> dict[str, Any]:
     from index import dense
 
     kind = kind or dense.choose_kind(n)
     t0 = time.perf_counter()
-    vectors = random_vectors(n, seed=seed)
+    vectors = clustered_vectors(n, seed=seed) if distribution == "clustered" else random_vectors(n, seed=seed)
     gen_s = time.perf_counter() - t0
     queries, sources = perturbed_queries(vectors, with_rows=True)
     rss0 = _rss_mib()
@@ -96,7 +113,11 @@ def dense_scale(n: int, kind: str | None = None, seed: int = 0) -> dict[str, Any
            "latency_ms": summarize(times), "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
            "recall_at_1": round(recall_at_k(np.array(found), truth, 1), 4),
            "source_in_top10": round(float(np.mean([src in f[:10] for src, f in zip(sources, found, strict=True)])), 4),
-           "exact_seconds_for_queries": round(exact_s, 2), "noise": NOISE}
+           "exact_seconds_for_queries": round(exact_s, 2), "noise": NOISE, "distribution": distribution}
+    if kind == "ivf":
+        out["ivf"] = {"nlist": dense.ivf_lists(n), "nprobe": dense.IVF_NPROBE,
+                      "sweep": nprobe_sweep(index, queries, truth)}
+        index.nprobe = dense.IVF_NPROBE
     if kind == "hnsw":
         out["hnsw"] = {"M": dense.HNSW_M, "ef_construction": dense.HNSW_EF_CONSTRUCTION,
                        "ef_search": int(index.hnsw.efSearch), "sweep": ef_sweep(index, queries, truth)}
@@ -108,16 +129,26 @@ def dense_scale(n: int, kind: str | None = None, seed: int = 0) -> dict[str, Any
 
 def ef_sweep(index: Any, queries: np.ndarray, truth: np.ndarray, efs: tuple[int, ...] = (64, 128, 256, 512)) -> list:
     """recall@10 and p95 latency (k=10) of an HNSW index at several efSearch values."""
+    return _sweep(index, queries, truth, "ef_search", efs, lambda v: setattr(index.hnsw, "efSearch", v))
+
+
+def nprobe_sweep(index: Any, queries: np.ndarray, truth: np.ndarray,
+                 values: tuple[int, ...] = (16, 48, 128, 256)) -> list:
+    """recall@10 and p95 latency (k=10) of an IVF index at several nprobe values."""
+    return _sweep(index, queries, truth, "nprobe", values, lambda v: setattr(index, "nprobe", v))
+
+
+def _sweep(index: Any, queries: np.ndarray, truth: np.ndarray, name: str, values: tuple[int, ...], set_value) -> list:  # noqa: ANN001
     out = []
-    for ef in efs:
-        index.hnsw.efSearch = ef
+    for value in values:
+        set_value(value)
         found, times = [], []
         for i in range(len(queries)):
             t0 = time.perf_counter()
             _, rows = index.search(queries[i : i + 1], 10)
             times.append((time.perf_counter() - t0) * 1000)
             found.append(rows[0])
-        out.append({"ef_search": ef, "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
+        out.append({name: value, "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
                     "p95_ms_k10": summarize(times)["p95"]})
     return out
 

@@ -79,6 +79,8 @@ class Searcher:
         self._bm25_en: Any = None
         self._encode_lock = threading.Lock()
         self._row = {p.id: i for i, p in enumerate(passages)}
+        self._structure = structure.StructureIndex(passages)
+        self._token_sets: dict[str, frozenset[str]] = {}
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             self._by_doc[p.doc_id].append(i)
@@ -106,6 +108,13 @@ class Searcher:
         return searcher
 
     # ---- lookups -------------------------------------------------------------------------
+    def token_set(self, text: str) -> frozenset[str]:
+        """Tokens of a passage or sentence, memoised (the same few passages answer many questions)."""
+        found = self._token_sets.get(text)
+        if found is None:
+            found = self._token_sets[text] = frozenset(tokenize(text))
+        return found
+
     def get(self, pid: str) -> Passage:
         return self.passages[self._row[pid]]
 
@@ -213,7 +222,7 @@ class Searcher:
             fused = fusion.rrf([dense_run, bm25_run], config.rrf_k)
         hit = False
         if config.symbol_lane:
-            for row, bonus in structure.boosts(query, self.passages).items():
+            for row, bonus in self._structure.boosts(query).items():
                 fused[row] = fused.get(row, 0.0) + bonus
             hit = self._symbol_lane(query, fused, mask)
         return fused, hit
@@ -250,7 +259,7 @@ class Searcher:
         answer = None
         if hits and not abstained:
             candidates = self._sentences.candidates(hits, vec, self._row)
-            answer = answers.choose_answer(candidates, tokens, self._df, n, tokenize)
+            answer = answers.choose_answer(candidates, tokens, self._df, n, self.token_set)
         return SearchResponse(query=query, abstained=abstained, answer=answer, hits=tuple(hits),
                               notices=tuple(notices))
 
@@ -259,7 +268,7 @@ class Searcher:
         if not hits or not tokens or answers.type_unmet(query, hits):
             return True
         top_dense = max(dense_run.values(), default=0.0)
-        lexical = max((answers.score_sentence(set(tokenize(h.passage.text)), set(tokens), self._df, n)
+        lexical = max((answers.score_sentence(self.token_set(h.passage.text), set(tokens), self._df, n)
                        for h in hits[:3]), default=0.0)
         key = "zh" if is_cjk(query) else "en" if translate_terms(query) else "en-no-glossary"
         threshold = ABSTAIN_DENSE[key]

@@ -41,24 +41,43 @@ def paragraph_key(label: str) -> str:
     return re.sub(r"\s+", "", normalize_width(label))
 
 
+class StructureIndex:
+    """Each passage's sub-programme, paragraph label and whether it states who is responsible,
+    computed once when the index is loaded, so a query costs only dictionary look-ups."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self.by_sub: dict[str, list[int]] = {}
+        self.by_para: dict[str, list[int]] = {}
+        self.states_who: list[int] = []
+        self.sub_of: list[str | None] = []
+        for row, p in enumerate(passages):
+            sub = subprogramme_of(p)
+            self.sub_of.append(sub)
+            if sub:
+                self.by_sub.setdefault(sub, []).append(row)
+            self.by_para.setdefault(paragraph_key(p.citation.paragraph), []).append(row)
+            if _STATES_WHO.search(p.text):
+                self.states_who.append(row)
+
+    def boosts(self, query: str) -> dict[int, float]:
+        """Row -> bonus for the structural references in ``query`` (empty when it has none)."""
+        q = normalize_width(query)
+        out: dict[int, float] = {}
+        sub = _SUB_Q.search(q)
+        wanted_sub = _ZH_NUM.get(sub.group(1), sub.group(1)) if sub else None
+        for row in self.by_sub.get(wanted_sub or "", []):
+            out[row] = out.get(row, 0.0) + SUBPROGRAMME_BONUS
+        for m in _PARA_Q.finditer(q):
+            for row in self.by_para.get(m.group(1) + (f"({m.group(2)})" if m.group(2) else ""), []):
+                out[row] = out.get(row, 0.0) + PARAGRAPH_BONUS
+        if _ASKS_WHO.search(q):
+            programme_level = not wanted_sub and bool(_PROGRAMME_LEVEL.search(q))
+            for row in self.states_who:
+                if not (programme_level and self.sub_of[row]):
+                    out[row] = out.get(row, 0.0) + RESPONSIBLE_BONUS
+        return out
+
+
 def boosts(query: str, passages: Sequence[Passage]) -> dict[int, float]:
-    """Row -> bonus for the structural references in ``query`` (empty when it has none)."""
-    q = normalize_width(query)
-    out: dict[int, float] = {}
-    sub = _SUB_Q.search(q)
-    wanted_sub = _ZH_NUM.get(sub.group(1), sub.group(1)) if sub else None
-    paras = {m.group(1) + (f"({m.group(2)})" if m.group(2) else "") for m in _PARA_Q.finditer(q)}
-    asks_who = bool(_ASKS_WHO.search(q))
-    programme_level = not wanted_sub and bool(_PROGRAMME_LEVEL.search(q))
-    for row, p in enumerate(passages):
-        bonus = 0.0
-        sub_of = subprogramme_of(p)
-        if wanted_sub and sub_of == wanted_sub:
-            bonus += SUBPROGRAMME_BONUS
-        if paras and paragraph_key(p.citation.paragraph) in paras:
-            bonus += PARAGRAPH_BONUS
-        if asks_who and _STATES_WHO.search(p.text) and not (programme_level and sub_of):
-            bonus += RESPONSIBLE_BONUS
-        if bonus:
-            out[row] = bonus
-    return out
+    """Row -> bonus for the structural references in ``query`` (builds a StructureIndex: tests, one-offs)."""
+    return StructureIndex(passages).boosts(query)
