@@ -153,6 +153,20 @@ def evaluate_runs(questions: Sequence[GoldQuestion], qrels: Qrels,
     }
 
 
+def record_expected(path: Path, results: dict[str, dict[str, Any]]) -> None:
+    """Rewrite the ``expected:`` line of each condition with this run's overall scores (comments kept)."""
+    lines, name = path.read_text(encoding="utf-8").splitlines(), None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("- name:"):
+            name = stripped.split(":", 1)[1].strip()
+        elif stripped.startswith("expected:") and name in results:
+            got = results[name]["overall"]
+            scores = ", ".join(f"{m}: {got[m]:.4f}" for m in ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"))
+            lines[i] = f"{line[: len(line) - len(line.lstrip())]}expected: {{{scores}}}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def check_expected(systems: Sequence[System], results: dict[str, dict[str, Any]], tol: float = 0.005
                    ) -> list[tuple[str, str, str]]:
     """(status, system, detail) per system: OK (equal to 4 places), OKish (within tol) or FAIL."""

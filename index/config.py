@@ -11,6 +11,7 @@ class SearchConfig:
 
     mode: str = "hybrid"  # "hybrid" | "bm25" | "dense"
     symbol_lane: bool = True  # exact lane for UN document symbols in the question
+    structure_lane: bool = True  # sub-programme / paragraph / kind / "who is responsible" references
     glossary: bool = True  # English terms -> Chinese terms for the keyword side
     weighted_fusion: bool = True  # language-aware fusion weights (False: plain RRF)
     rrf_k: int = 60

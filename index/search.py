@@ -220,11 +220,12 @@ class Searcher:
             fused = fusion.convex([fusion.minmax(dense_run), fusion.minmax(bm25_run)], list(WEIGHTS[lang]))
         else:
             fused = fusion.rrf([dense_run, bm25_run], config.rrf_k)
-        hit = False
-        if config.symbol_lane:
+        if config.structure_lane:
             for row, bonus in self._structure.boosts(query).items():
                 fused[row] = fused.get(row, 0.0) + bonus
-            hit = self._symbol_lane(query, fused, mask)
+        hit = self._symbol_lane(query, fused, mask) if config.symbol_lane else False
+        if mask is not None:
+            fused = {r: s for r, s in fused.items() if mask[r] > 0}
         return fused, hit
 
     def _symbol_lane(self, query: str, fused: dict[int, float], mask: np.ndarray | None) -> bool:
@@ -237,9 +238,6 @@ class Searcher:
                 found = True
             for row in self._mentions.get(key, []):
                 fused[row] = fused.get(row, 0.0) + MENTION_BOOST
-        if mask is not None:
-            for row in [r for r in fused if mask[r] <= 0]:
-                del fused[row]
         return found
 
     def _hits(self, fused: dict[int, float], k: int, dense_run: dict[int, float],

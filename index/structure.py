@@ -19,7 +19,18 @@ PARAGRAPH_BONUS = 10.0
 RESPONSIBLE_BONUS = 0.3
 
 _ZH_NUM = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_SUB_Q = re.compile(r"(?:次级方案|sub-?programme)\s*(?:第\s*)?([1-9一二三四五六七八九])", re.I)
+_SUB_Q = re.compile(r"(?:次级方案|sub-?programme)\s*(?:第\s*)?([1-9一二三四五六七八九])|"
+                    r"第\s*([1-9一二三四五六七八九])\s*个?\s*次级方案|"
+                    r"(first|second|third|fourth|fifth) sub-?programme", re.I)
+_ORDINAL_EN = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
+KIND_BONUS = 0.15
+# a question that names a part of the framework lifts the passages of that kind
+_KIND_Q = {
+    "objective": re.compile(r"目标|宗旨|objective|\baim\b", re.I),
+    "indicator": re.compile(r"绩效指标|指标|衡量|indicator|measured", re.I),
+    "accomplishment": re.compile(r"预期成绩|expected accomplishment", re.I),
+    "strategy": re.compile(r"战略|strategy", re.I),
+}
 _PARA_Q = re.compile(r"(?<![\d./])(\d{1,2}\.\d{1,2})(?![\d/])\s*(?:\(\s*([a-z])\s*\))?")
 _ASKS_WHO = re.compile(
     r"哪个?(部门|机构|办公室|单位|处|厅)|由谁|谁负责|谁来|哪一?个?实体|"
@@ -50,7 +61,9 @@ class StructureIndex:
         self.by_para: dict[str, list[int]] = {}
         self.states_who: list[int] = []
         self.sub_of: list[str | None] = []
+        self.by_kind: dict[str, list[int]] = {}
         for row, p in enumerate(passages):
+            self.by_kind.setdefault(p.kind, []).append(row)
             sub = subprogramme_of(p)
             self.sub_of.append(sub)
             if sub:
@@ -63,10 +76,13 @@ class StructureIndex:
         """Row -> bonus for the structural references in ``query`` (empty when it has none)."""
         q = normalize_width(query)
         out: dict[int, float] = {}
-        sub = _SUB_Q.search(q)
-        wanted_sub = _ZH_NUM.get(sub.group(1), sub.group(1)) if sub else None
+        wanted_sub = _wanted_subprogramme(q)
         for row in self.by_sub.get(wanted_sub or "", []):
             out[row] = out.get(row, 0.0) + SUBPROGRAMME_BONUS
+        for kind, pattern in _KIND_Q.items():
+            if pattern.search(q):
+                for row in self.by_kind.get(kind, []):
+                    out[row] = out.get(row, 0.0) + KIND_BONUS
         for m in _PARA_Q.finditer(q):
             for row in self.by_para.get(m.group(1) + (f"({m.group(2)})" if m.group(2) else ""), []):
                 out[row] = out.get(row, 0.0) + PARAGRAPH_BONUS
@@ -76,6 +92,16 @@ class StructureIndex:
                 if not (programme_level and self.sub_of[row]):
                     out[row] = out.get(row, 0.0) + RESPONSIBLE_BONUS
         return out
+
+
+def _wanted_subprogramme(q: str) -> str | None:
+    m = _SUB_Q.search(q)
+    if not m:
+        return None
+    if m.group(3):
+        return _ORDINAL_EN[m.group(3).lower()]
+    raw = m.group(1) or m.group(2)
+    return _ZH_NUM.get(raw, raw)
 
 
 def boosts(query: str, passages: Sequence[Passage]) -> dict[int, float]:

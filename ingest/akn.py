@@ -485,6 +485,8 @@ def _paragraphs(stmt: etree._Element) -> list[_Para]:
 
 
 def _para_id(symbol: str, para: _Para) -> str:
+    """Stable passage id without spaces (TREC files split on whitespace): "S/RES/2663(2022)#pp1"."""
+    symbol = symbol.replace(" ", "")
     if para.part >= 100:
         return f"{symbol}#annex{para.part - 100}.p{para.number}"
     prefix = "" if para.part == 1 else f"part{para.part}."

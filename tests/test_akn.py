@@ -80,7 +80,7 @@ def test_first_committee_rule(res_75_36: Document) -> None:
     fourth = read_akn(GA75 / "Chinese" / "75_101A-B_C.xml")  # Fourth Committee, two lettered resolutions
     assert not is_first_committee(fourth)
     assert fourth.meta["parts"] == ["A/RES/75/101 A", "A/RES/75/101 B"]
-    assert any(p.id.startswith("A/RES/75/101 B#op") for p in fourth.passages)
+    assert any(p.id.startswith("A/RES/75/101B#op") for p in fourth.passages)
     plenary = read_akn(GA75 / "Chinese" / "75_1_C.xml")  # UN75 declaration, adopted without reference
     assert not is_first_committee(plenary)
 
@@ -103,7 +103,7 @@ def test_english_only_sc_with_subpoints_and_footnote() -> None:
     ops = [p for p in doc.passages if p.kind == "operative"]
     assert [p.extra["num"] for p in ops] == list(range(1, 13))
     assert len([p for p in doc.passages if p.kind == "preamble"]) == _count(path, "//a:preamble/a:container")
-    op8 = next(p for p in ops if p.id == "S/RES/1540 (2004)#op8")
+    op8 = next(p for p in ops if p.id == "S/RES/1540(2004)#op8")
     assert op8.text.startswith("Calls upon all States:") and "\n(d) To develop appropriate ways" in op8.text
     pp1 = doc.passages[0]
     assert pp1.extra["footnotes"][0].startswith("* Definitions for the purpose of this resolution only")
@@ -138,3 +138,9 @@ def test_xml_bomb_refused_quickly() -> None:
     with pytest.raises(IngestError, match="XML bomb"):
         read_akn(bomb, "bomb.xml")
     assert time.perf_counter() - start < 1.0
+
+
+def test_passage_ids_have_no_whitespace() -> None:
+    """Ids are keys of TREC run and qrels files, which split on whitespace."""
+    doc = read_akn(XML / "SC" / "Pre-2020" / "2004" / "S_RES_1540_N0432843.xml")
+    assert doc.passages and all(not any(c.isspace() for c in p.id) for p in doc.passages)

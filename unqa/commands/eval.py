@@ -35,6 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="programme: only the programme questions and corpus/ (no resolutions)")
     p.add_argument("--judgments", type=Path, default=JUDGMENTS_FILE, help="app relevance judgments (JSONL)")
     p.add_argument("-k", type=int, default=10, help="hits per question (default 10)")
+    p.add_argument("--record-expected", action="store_true",
+                   help="write this run's scores as the expected scores of --conditions (new reference run)")
     p.set_defaults(func=run)
 
 
@@ -56,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     _print_summary(results, harness.check_expected(systems, results["systems"]), args.out)
     if args.update_readme:
         report.update_readme(REPO_ROOT / "README.md", results)
+    if args.record_expected:
+        harness.record_expected(args.conditions, results["systems"])
+        print(f"expected scores recorded in {args.conditions}")
     return 0
 
 
