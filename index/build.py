@@ -19,7 +19,7 @@ import numpy as np
 import unqa
 from index import dense, sparse, store
 from index.answer import split_sentences
-from index.cache import VectorCache, embed_with_cache
+from index.cache import TokenCache, VectorCache, embed_with_cache
 from index.encoders import Encoder, load_encoder
 from index.glossary import glossary_hash
 from index.tokenize import dictionary_hash, tokenize
@@ -82,6 +82,17 @@ def sentence_table(passages: Sequence[Passage]) -> list[tuple[int, str]]:
     return table
 
 
+def tokenize_passages(passages: Sequence[Passage]) -> tuple[list[list[str]], list[list[str]]]:
+    """BM25 tokens of each passage (context + text) and of its English parallel text, via the token cache."""
+    cache = TokenCache(dictionary_hash())
+    try:
+        chinese = cache.tokenize_all([passage_text(p, True) for p in passages], tokenize)
+        en = [p.extra.get("en") if isinstance(p.extra.get("en"), str) else "" for p in passages]
+        return chinese, cache.tokenize_all(en, tokenize)
+    finally:
+        cache.close()
+
+
 def embed(texts: Sequence[str], encoder: Encoder, show_progress: bool) -> tuple[np.ndarray, int]:
     cache = VectorCache(encoder.fingerprint, encoder.dim)
     try:
@@ -122,9 +133,8 @@ def build_index(
     np.save(build_dir / SENTENCE_VECTORS, sentence_vectors)
     dense.save(dense.build(sentence_vectors), build_dir, dense.SENTENCE_FILE)
     store.write_json(build_dir / SENTENCES, sentences)
-    token_lists = [tokenize(passage_text(p, True)) for p in passages]
+    token_lists, english = tokenize_passages(passages)
     sparse.save(sparse.build(token_lists), build_dir)
-    english = [tokenize(p.extra.get("en") or "") if isinstance(p.extra.get("en"), str) else [] for p in passages]
     if any(english):
         sparse.save(sparse.build(english), build_dir, sparse.EN_DIR)
     store.write_json(build_dir / LEXICON, lexicon(passages, token_lists))

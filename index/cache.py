@@ -78,3 +78,33 @@ def embed_with_cache(
     for row, k in enumerate(keys):
         out[row] = known[k]
     return out, len(todo)
+
+
+class TokenCache:
+    """Token lists of texts cached by content hash, per tokenizer fingerprint (jieba is the slow part
+    of rebuilding an index whose vectors are all cached)."""
+
+    def __init__(self, fingerprint: str, root: Path | None = None) -> None:
+        root = root or cache_dir()
+        root.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(root / f"tokens-{fingerprint}.sqlite", timeout=60)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, tokens TEXT)")
+
+    def tokenize_all(self, texts: Sequence[str], tokenize: Callable[[str], list[str]]) -> list[list[str]]:
+        keys = [text_key(t) for t in texts]
+        known: dict[str, list[str]] = {}
+        unique = sorted(set(keys))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            rows = self._db.execute(f"SELECT k, tokens FROM t WHERE k IN ({','.join('?' * len(chunk))})", chunk)
+            known.update((k, v.split("\t") if v else []) for k, v in rows)
+        new = {k: tokenize(t) for k, t in zip(keys, texts, strict=True) if k not in known}
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO t (k, tokens) VALUES (?, ?)",
+                                 [(k, "\t".join(v)) for k, v in new.items()])
+        known.update(new)
+        return [list(known[k]) for k in keys]
+
+    def close(self) -> None:
+        self._db.close()

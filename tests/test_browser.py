@@ -233,3 +233,40 @@ def test_thumbs_and_english_interface(app_url: str, page, judgments_file: Path) 
     page.get_by_text("English", exact=True).click()
     page.wait_for_selector("text=Questions on UN programmes and resolutions", timeout=RESULT_MS)
     assert "lang=en" in page.url
+
+
+LOAD_QUESTIONS = (
+    "裁军事务厅的信息和外联工作包括什么？",
+    "区域中心向会员国提供什么帮助？",
+    "常规武器登记册",
+    "What does the programme do about small arms and light weapons?",
+    "哪项决议涉及杀伤人员地雷？",
+    "大规模毁灭性武器处与哪些机构合作？",
+)
+
+
+def test_concurrent_browser_sessions_get_the_sequential_results(app_url: str, browser, searcher) -> None:
+    """Several browser sessions ask different questions at once: each gets exactly what the searcher
+    returns sequentially, no session errors; latencies go to test-output/app_load.json."""
+    import json
+
+    expected = {q: [h.passage.id for h in searcher.search(q, 10).hits] for q in LOAD_QUESTIONS}
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in LOAD_QUESTIONS]
+    try:
+        pages = [c.new_page() for c in contexts]
+        started = time.perf_counter()
+        for pg, q in zip(pages, LOAD_QUESTIONS, strict=True):
+            pg.goto(f"{app_url}/?q={quote(q)}", wait_until="commit")  # all sessions in flight at once
+        seconds = {}
+        for pg, q in zip(pages, LOAD_QUESTIONS, strict=True):
+            pg.wait_for_function(RESULTS_READY, arg=widget_key("q", q), timeout=FIRST_LOAD_MS)
+            seconds[q] = round(time.perf_counter() - started, 3)
+            assert _hit_ids(pg) == expected[q], q
+            assert pg.locator('[data-testid="stException"]').count() == 0
+    finally:
+        for c in contexts:
+            c.close()
+    SHOT.parent.mkdir(parents=True, exist_ok=True)
+    (SHOT.parent / "app_load.json").write_text(json.dumps(
+        {"sessions": len(LOAD_QUESTIONS), "seconds_until_results": seconds,
+         "all_done_s": max(seconds.values())}, ensure_ascii=False, indent=2), encoding="utf-8")
