@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.questions import QUESTIONS
-from bench.stats import aggregate_stages, dir_size
+from bench.stats import aggregate_stages, dir_size, summarize
 
 # Run in a fresh interpreter: each phase is timed from the wall clock the parent passed in.
 COLD_START = r"""
@@ -181,6 +181,28 @@ def cold_start(index_dir: Path, encoder_spec: str, question: str = QUESTIONS[0])
     return out
 
 
+def concurrent(searcher: Any, questions: Sequence[str] = QUESTIONS, threads: int = 8,
+               rounds: int = 3) -> dict[str, Any]:
+    """Many searches at once through one loaded searcher (as Streamlit sessions share it): latency and
+    throughput, and whether every answer equals the sequential one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sequential = {q: [h.passage.id for h in searcher.search(q, 10).hits] for q in questions}
+    jobs = [q for _ in range(rounds) for q in questions]
+
+    def one(q: str) -> tuple[float, bool]:
+        t0 = time.perf_counter()
+        ids = [h.passage.id for h in searcher.search(q, 10).hits]
+        return (time.perf_counter() - t0) * 1000, ids == sequential[q]
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        results = list(pool.map(one, jobs))
+    wall = time.perf_counter() - t0
+    return {"threads": threads, "searches": len(jobs), "latency_ms": summarize([ms for ms, _ in results]),
+            "searches_per_s": round(len(jobs) / wall, 1), "all_equal_to_sequential": all(ok for _, ok in results)}
+
+
 def run_corpus(paths: Sequence[Path], subset: str, encoder_spec: str, workdir: Path, repeats: int = 5,
                questions: Sequence[str] = QUESTIONS, order_check: bool = False, cold: bool = True) -> dict[str, Any]:
     import psutil
@@ -196,6 +218,7 @@ def run_corpus(paths: Sequence[Path], subset: str, encoder_spec: str, workdir: P
     searcher = Searcher.load(index_dir)
     figures["latency"] = latency(searcher, questions, repeats)
     figures["bare"] = bare(searcher, questions, repeats)
+    figures["concurrent"] = concurrent(searcher, questions)
     pipe = figures["latency"]["stages_ms"]["non_encode"]
     base = figures["bare"]["stages_ms"]["sum"]
     figures["overhead"] = {"non_encode_p50_ms": pipe["p50"], "bare_p50_ms": base["p50"],

@@ -124,6 +124,11 @@ def _corpus_lines(name: str, fig: dict[str, Any]) -> list[str]:
         lines.append(f"  bare {s:<11}{_f(row['p50'], 3):>11}{_f(row['p95'], 3):>11}{_f(row['mean'], 3):>11}")
     ov = fig["overhead"]
     lines.append(f"pipeline overhead non-encode / bare = {_f(ov['ratio_p50'])}x (p50), {_f(ov['ratio_p95'])}x (p95)")
+    if "concurrent" in fig:
+        c = fig["concurrent"]
+        lines.append(f"concurrent        {c['threads']} threads x {c['searches']} searches: p50 "
+                     f"{_f(c['latency_ms']['p50'], 3)} p95 {_f(c['latency_ms']['p95'], 3)} ms   "
+                     f"{_f(c['searches_per_s'])} searches/s   same as sequential: {c['all_equal_to_sequential']}")
     if "error" in cs:
         lines.append(f"cold start        failed: {cs['error'][-300:]}")
     else:
