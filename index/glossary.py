@@ -11,6 +11,8 @@ from pathlib import Path
 _NON_WORD = re.compile(r"[^a-z0-9\-]+")
 GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "glossary_en_zh.tsv"
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms_zh.tsv"
+# harvested from aligned resolution titles by index/glossary_build.py; the curated file wins on conflicts
+TITLES_FILE = Path(__file__).resolve().parent / "data" / "glossary_titles_en_zh.tsv"
 
 
 def _read_pairs(path: Path) -> dict[str, tuple[str, ...]]:
@@ -25,8 +27,11 @@ def _read_pairs(path: Path) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(english, chinese terms) pairs, longest English term first."""
-    return tuple(sorted(_read_pairs(path).items(), key=lambda p: -len(p[0])))
+    """(english, chinese terms) pairs, longest English term first (keys normalised like questions)."""
+    pairs = _read_pairs(TITLES_FILE) if TITLES_FILE.is_file() else {}
+    pairs.update(_read_pairs(path))
+    normalised = {" ".join(_NON_WORD.sub(" ", en).split()): zh for en, zh in pairs.items()}
+    return tuple(sorted(normalised.items(), key=lambda p: -len(p[0])))
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +40,8 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, tuple[str, ...]]:
 
 
 def glossary_hash() -> str:
-    return hashlib.sha256(GLOSSARY_FILE.read_bytes() + SYNONYMS_FILE.read_bytes()).hexdigest()[:16]
+    titles = TITLES_FILE.read_bytes() if TITLES_FILE.is_file() else b""
+    return hashlib.sha256(GLOSSARY_FILE.read_bytes() + SYNONYMS_FILE.read_bytes() + titles).hexdigest()[:16]
 
 
 def expand_zh(tokens: list[str]) -> list[str]:

@@ -615,7 +615,9 @@ def read_akn(path_or_bytes: Path | bytes, name: str = "", english: Path | bytes 
             if en is not None:
                 passage.extra["en"] = en
             passages.append(passage)
-    return _document(parts, passages, data + en_data, name, stats)
+    doc = _document(parts, passages, data + en_data, name, stats)
+    doc.meta["title_en"] = en_parts[0][0].title if en_parts else ""
+    return doc
 
 
 def _unique(passage: Passage, seen: set[str]) -> Passage:

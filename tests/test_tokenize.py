@@ -41,3 +41,14 @@ def test_chinese_synonyms_for_the_keyword_side() -> None:
 def test_language_detection() -> None:
     assert is_cjk("哪项决议涉及集束弹药？")
     assert not is_cjk("Which resolution deals with cluster munitions?")
+
+
+def test_glossary_harvested_from_aligned_resolution_titles(shared_dir) -> None:
+    """Short titles of aligned Chinese/English resolutions become glossary pairs (real XML)."""
+    from index.glossary_build import best_pairs, title_pairs
+    from ingest.pipeline import collect
+
+    ga = shared_dir / "un-xml" / "GA" / "75session"
+    docs, _ = collect([ga / "Chinese" / "75_64_C.xml", ga / "English" / "75_64_E.xml"], show_progress=False)
+    assert best_pairs(title_pairs(docs)) == {"arms trade treaty": "武器贸易条约"}
+    assert "致命自主武器系统" in translate_terms("What about lethal autonomous weapons systems?")
