@@ -26,6 +26,10 @@ from unqa.ui.permalink import ViewState
 logger = logging.getLogger(__name__)
 
 INDEX_DIR = os.environ.get("UNQA_INDEX") or str(DEFAULT_INDEX_DIR)
+DOWNLOADS = (
+    ("download_csv", export.to_csv, "csv", "text/csv"),
+    ("download_md", export.to_markdown, "md", "text/markdown"),
+)
 FILTER_KEYS = {"documents": "f_doc", "subprogrammes": "f_sp", "kinds": "f_kind"}
 
 
@@ -209,22 +213,9 @@ def show_downloads(response, view: permalink.ViewState, ms: float) -> None:
     lang, stem = view.lang, export.file_stem(view.query)
     col_n, col_csv, col_md = st.columns([3, 1, 1], vertical_alignment="center")
     col_n.html(cards.count_html(view.query, len(response.hits), ms, abstained=response.abstained, lang=lang))
-    col_csv.download_button(
-        t("download_csv", lang),
-        export.to_csv(response, lang),
-        f"{stem}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        width="stretch",
-    )
-    col_md.download_button(
-        t("download_md", lang),
-        export.to_markdown(response, lang),
-        f"{stem}.md",
-        mime="text/markdown",
-        on_click="ignore",
-        width="stretch",
-    )
+    for col, (label, render, ext, mime) in zip((col_csv, col_md), DOWNLOADS, strict=True):
+        col.download_button(t(label, lang), render(response, lang), f"{stem}.{ext}", mime=mime, on_click="ignore",
+                            width="stretch")
 
 
 def show_results(searcher: service.Searcher, view: permalink.ViewState) -> None:
