@@ -16,7 +16,6 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 ANN_THRESHOLD = 200_000
-HNSW_THRESHOLD = ANN_THRESHOLD  # name kept for the manifest
 IVF_NPROBE = 48
 IVF_TRAIN_PER_LIST = 40
 HNSW_M = 32

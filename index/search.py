@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 ABSTAIN_DENSE = {"zh": 0.85, "en": 0.72, "en-no-glossary": 0.80}
 ABSTAIN_LEXICAL = 0.15
 OWN_SYMBOL_BOOST = 10.0
+FILTERED_DEPTH = 20_000  # dense candidates scanned when filters are set (all of them below this size)
 MANDATE_BONUS = 0.5
 MENTION_BOOST = 1.0
 # (dense, bm25) per question language; grid-searched on the gold set (eval/README.md)
@@ -65,7 +66,7 @@ class Searcher:
 
     def __init__(self, directory: Path, manifest: dict[str, Any], passages: list[Passage],
                  faiss_index: Any, bm25: Any, lexicon: dict[str, Any], encoder: Encoder,
-                 sentences: SentenceLane) -> None:
+                 sentences: SentenceLane, bm25_en: Any = None) -> None:
         self.directory = directory
         self.manifest = manifest
         self.passages = passages
@@ -76,7 +77,7 @@ class Searcher:
         self._mentions: dict[str, list[int]] = lexicon["mentions"]
         self._encoder = encoder
         self._sentences = sentences
-        self._bm25_en: Any = None
+        self._bm25_en = bm25_en  # BM25 over the English parallel text (None when the index has none)
         self._encode_lock = threading.Lock()
         self._row = {p.id: i for i, p in enumerate(passages)}
         self._structure = structure.StructureIndex(passages)
@@ -103,9 +104,7 @@ class Searcher:
             raise IndexStateError(f"index at {index_dir} is damaged ({exc}); rebuild it with unqa ingest") from exc
         if faiss_index.ntotal != len(passages) or manifest.get("passages") != len(passages):
             raise IndexStateError(f"index at {index_dir} is inconsistent; rebuild it with unqa ingest")
-        searcher = cls(directory, manifest, passages, faiss_index, bm25, lexicon, encoder, sentences)
-        searcher._bm25_en = bm25_en
-        return searcher
+        return cls(directory, manifest, passages, faiss_index, bm25, lexicon, encoder, sentences, bm25_en)
 
     # ---- lookups -------------------------------------------------------------------------
     def token_set(self, text: str) -> frozenset[str]:
@@ -181,7 +180,8 @@ class Searcher:
         return replace(response, timings_ms=timings)
 
     def _dense(self, vec: np.ndarray, depth: int, mask: np.ndarray | None) -> dict[int, float]:
-        depth = self._faiss.ntotal if mask is not None else depth
+        if mask is not None:  # filtered: look deeper so the filter still leaves enough candidates
+            depth = min(self._faiss.ntotal, FILTERED_DEPTH)
         scores, rows = dense.search(self._faiss, vec.reshape(1, -1), depth)
         run = {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
         for row, score in self._sentences.search(vec, depth).items():
@@ -223,12 +223,12 @@ class Searcher:
         if config.structure_lane:
             for row, bonus in self._structure.boosts(query).items():
                 fused[row] = fused.get(row, 0.0) + bonus
-        hit = self._symbol_lane(query, fused, mask) if config.symbol_lane else False
+        hit = self._symbol_lane(query, fused) if config.symbol_lane else False
         if mask is not None:
             fused = {r: s for r, s in fused.items() if mask[r] > 0}
         return fused, hit
 
-    def _symbol_lane(self, query: str, fused: dict[int, float], mask: np.ndarray | None) -> bool:
+    def _symbol_lane(self, query: str, fused: dict[int, float]) -> bool:
         """Passages that carry a symbol named in the question rank first, then those citing it."""
         found = False
         for key in symbol_keys(query):
