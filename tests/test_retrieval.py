@@ -106,3 +106,14 @@ def test_manifest_from_another_encoder_is_refused(index_copy: Path, searcher: Se
 def test_missing_index_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(IndexStateError, match="unqa ingest"):
         Searcher.load(tmp_path / "nowhere")
+
+
+def test_filters_narrow_the_ranking(searcher: Searcher) -> None:
+    from index.config import Filters
+
+    q = "联合国裁军研究金、培训和咨询服务方案"
+    only_indicators = searcher.search(q, 5, filters=Filters(kinds=("indicator",)))
+    assert len(only_indicators.hits) == 5 and {h.passage.kind for h in only_indicators.hits} == {"indicator"}
+    sub3 = searcher.search("64/36", 5, filters=Filters(subprogrammes=("次级方案 3 常规军备(包括实际裁军措施)",)))
+    assert sub3.hits and all(h.passage.citation.path[1].startswith("次级方案 3") for h in sub3.hits)
+    assert all("mandate" != h.passage.kind for h in sub3.hits)  # the symbol lane respects the filter
