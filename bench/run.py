@@ -119,11 +119,14 @@ def _corpus_lines(name: str, fig: dict[str, Any]) -> list[str]:
             row = stages[s]
             lines.append(f"  {s:<16}{_f(row['p50'], 3):>11}{_f(row['p95'], 3):>11}{_f(row['mean'], 3):>11}")
     bare = fig["bare"]["stages_ms"]
-    for s in ("faiss", "bm25", "sum"):
-        row = bare[s]
-        lines.append(f"  bare {s:<11}{_f(row['p50'], 3):>11}{_f(row['p95'], 3):>11}{_f(row['mean'], 3):>11}")
+    for s in ("faiss", "bm25", "sum", "sum_with_tokenize"):
+        row = bare.get(s)
+        if row is None:
+            continue
+        lines.append(f"  bare {s[:11]:<11}{_f(row['p50'], 3):>11}{_f(row['p95'], 3):>11}{_f(row['mean'], 3):>11}")
     ov = fig["overhead"]
-    lines.append(f"pipeline overhead non-encode / bare = {_f(ov['ratio_p50'])}x (p50), {_f(ov['ratio_p95'])}x (p95)")
+    lines.append(f"pipeline overhead non-encode / bare = {_f(ov['ratio_p50'])}x (p50), {_f(ov['ratio_p95'])}x (p95); "
+                 f"/ bare with query tokenization = {_f(ov.get('ratio_with_tokenize_p50'))}x (p50)")
     if "concurrent" in fig:
         c = fig["concurrent"]
         lines.append(f"concurrent        {c['threads']} threads x {c['searches']} searches: p50 "

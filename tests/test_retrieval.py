@@ -116,4 +116,4 @@ def test_filters_narrow_the_ranking(searcher: Searcher) -> None:
     assert len(only_indicators.hits) == 5 and {h.passage.kind for h in only_indicators.hits} == {"indicator"}
     sub3 = searcher.search("64/36", 5, filters=Filters(subprogrammes=("次级方案 3 常规军备(包括实际裁军措施)",)))
     assert sub3.hits and all(h.passage.citation.path[1].startswith("次级方案 3") for h in sub3.hits)
-    assert all("mandate" != h.passage.kind for h in sub3.hits)  # the symbol lane respects the filter
+    assert all(h.passage.kind != "mandate" for h in sub3.hits)  # the symbol lane respects the filter
