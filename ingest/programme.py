@@ -414,6 +414,14 @@ def is_programme(path: Path) -> bool:
     return bool(meta and meta.get("format") == FORMAT)
 
 
+def _non_empty(passages: list[Passage], name: str) -> list[Passage]:
+    """A unit whose text is lost (a damaged line holding only its label) is dropped, with a warning."""
+    for p in passages:
+        if not p.text.strip():
+            logger.warning("%s: %s has no text; dropped", name, p.id)
+    return [p for p in passages if p.text.strip()]
+
+
 def read_programme(path: Path) -> Document:
     """Read a programme text and its ``<stem>.meta.json`` into a segmented, cited document."""
     path = Path(path)
@@ -429,7 +437,7 @@ def read_programme(path: Path) -> Document:
         parser.feed(line)
     titles = {sp: clean_text(join_lines(parts)) for sp, parts in parser.titles.items()}
     doc = _Doc(meta=meta, source=path.name, titles=titles)
-    passages = _build(doc, parser.units)
+    passages = _non_empty(_build(doc, parser.units), path.name)
     _confirm_links(passages, urls)
     _check(passages, path.name)
     logger.info("%s: %d passages (%s)", path.name, len(passages), encoding)

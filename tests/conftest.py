@@ -7,11 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from unqa.config import CORPUS_DIR, SHARED_DIR, set_offline
 
 set_offline()
 os.environ.setdefault("TQDM_DISABLE", "1")
+
+# The fuzz tests draw the same examples on every run (a red CI is then reproducible); set
+# HYPOTHESIS_PROFILE=explore to search new examples by hand.
+settings.register_profile("repeatable", derandomize=True, deadline=None, database=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")

@@ -157,3 +157,19 @@ def test_resolution_spans_exist(gold):
 def test_gold_file_is_clean_jsonl():
     lines = Path(GOLD_FILE).read_text(encoding="utf-8").splitlines()
     assert all(line.startswith("{") and line.endswith("}") for line in lines)
+
+
+TEST_FILE = GOLD_FILE.with_name("gold_test.jsonl")
+
+
+def test_blind_test_set_is_valid_and_apart_from_the_dev_set(gold, programme_text):
+    blind = load_gold(TEST_FILE)
+    assert len(blind) >= 50 and len({q.id for q in blind}) == len(blind)
+    assert all(q.id.startswith("t") and q.kind in KINDS and q.lang in LANGS for q in blind)
+    assert not {q.question for q in blind} & {q.question for q in gold}
+    texts = resolution_texts()
+    missing = []
+    for q in blind:
+        source = programme_text if q.doc == PROGRAMME_DOC else texts.get(normalize_span(q.doc), "")
+        missing += [(q.id, s) for s in q.spans if normalize_span(s) not in source]
+    assert not missing
