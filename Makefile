@@ -12,7 +12,7 @@ UNXML ?=
 PIP_QUIET := -q --disable-pip-version-check
 STAMP := $(VENV)/.unqa-setup-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup run test test-deps lint eval bench clean help
+.PHONY: setup run test test-deps lint eval eval-test bench clean help
 
 help:
 	@echo "make run    set up .venv, build the index from corpus/ if missing or stale, serve the app on :$(PORT)"
@@ -51,6 +51,9 @@ lint: setup
 
 eval: setup
 	$(UNQA) eval --out eval/results --update-readme
+
+eval-test: setup
+	$(UNQA) eval --gold eval/gold_test.jsonl --out eval/results-test --conditions eval/conditions_test.yaml
 
 bench: setup
 	$(UNQA) bench --out bench/results.json
