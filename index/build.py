@@ -10,6 +10,7 @@ import platform
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,44 @@ def _with_context(p: Passage, text: str, context_headers: bool) -> str:
     return f"{p.context}：{text}" if context_headers and p.context else text
 
 
+@dataclass(frozen=True)
+class Embedded:
+    vectors: np.ndarray  # one row per passage
+    sentence_vectors: np.ndarray  # one row per entry of ``sentences``
+    sentences: list[tuple[int, str]]
+    embedded_now: int
+    texts: int
+
+
+def embed_passages(passages: Sequence[Passage], encoder: Encoder, context_headers: bool,
+                   show_progress: bool) -> Embedded:
+    """Vectors of every passage and of every sentence of the multi-sentence ones (cached by content)."""
+    sentences = sentence_table(passages)
+    texts = [passage_text(p, context_headers) for p in passages]
+    texts += [_with_context(passages[row], s, context_headers) for row, s in sentences]
+    all_vectors, embedded_now = embed(texts, encoder, show_progress)
+    return Embedded(all_vectors[: len(passages)], all_vectors[len(passages) :].reshape(-1, encoder.dim),
+                    sentences, embedded_now, len(texts))
+
+
+def write_dense(build_dir: Path, emb: Embedded) -> Any:
+    faiss_index = dense.build(emb.vectors)
+    dense.save(faiss_index, build_dir)
+    np.save(build_dir / VECTORS, emb.vectors)
+    np.save(build_dir / SENTENCE_VECTORS, emb.sentence_vectors)
+    dense.save(dense.build(emb.sentence_vectors), build_dir, dense.SENTENCE_FILE)
+    store.write_json(build_dir / SENTENCES, emb.sentences)
+    return faiss_index
+
+
+def write_sparse(build_dir: Path, passages: Sequence[Passage]) -> None:
+    token_lists, english = tokenize_passages(passages)
+    sparse.save(sparse.build(token_lists), build_dir)
+    if any(english):
+        sparse.save(sparse.build(english), build_dir, sparse.EN_DIR)
+    store.write_json(build_dir / LEXICON, lexicon(passages, token_lists))
+
+
 def build_index(
     passages: Sequence[Passage],
     index_dir: Path | str,
@@ -114,40 +153,25 @@ def build_index(
     show_progress: bool = True,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write a complete index for ``passages`` into ``index_dir`` and return its manifest."""
+    """Write a complete index for ``passages`` into ``index_dir`` (atomically) and return its manifest."""
     t0 = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     encoder = load_encoder(encoder_spec)
-    sentences = sentence_table(passages)
-    texts = [passage_text(p, context_headers) for p in passages]
-    texts += [_with_context(passages[row], s, context_headers) for row, s in sentences]
-    all_vectors, embedded_now = embed(texts, encoder, show_progress)
-    vectors, sentence_vectors = all_vectors[: len(passages)], all_vectors[len(passages) :]
+    emb = embed_passages(passages, encoder, context_headers, show_progress)
     t_embed = time.perf_counter() - t0
     build_dir = store.new_build_dir(index_dir)
-    faiss_index = dense.build(vectors)
-    dense.save(faiss_index, build_dir)
-    np.save(build_dir / VECTORS, vectors)
-    sentence_vectors = sentence_vectors.reshape(-1, encoder.dim)
-    np.save(build_dir / SENTENCE_VECTORS, sentence_vectors)
-    dense.save(dense.build(sentence_vectors), build_dir, dense.SENTENCE_FILE)
-    store.write_json(build_dir / SENTENCES, sentences)
-    token_lists, english = tokenize_passages(passages)
-    sparse.save(sparse.build(token_lists), build_dir)
-    if any(english):
-        sparse.save(sparse.build(english), build_dir, sparse.EN_DIR)
-    store.write_json(build_dir / LEXICON, lexicon(passages, token_lists))
+    faiss_index = write_dense(build_dir, emb)
+    write_sparse(build_dir, passages)
     store.write_passages(build_dir / store.PASSAGES, passages)
     manifest = make_manifest(passages, encoder, encoder_spec, context_headers, faiss_index, extra)
     manifest["build"] = {"seconds": round(time.perf_counter() - t0, 2), "embed_seconds": round(t_embed, 2),
-                         "embedded_now": embedded_now, "from_cache": len(texts) - embedded_now,
-                         "sentences": len(sentences),
-                         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+                         "embedded_now": emb.embedded_now, "from_cache": emb.texts - emb.embedded_now,
+                         "sentences": len(emb.sentences), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     manifest["files"] = store.file_sizes(build_dir)
     store.write_json(build_dir / store.MANIFEST, manifest)
     final = store.commit(index_dir, build_dir)
-    logger.info("index written to %s (%d passages, %d embedded now)", final, len(passages), embedded_now)
+    logger.info("index written to %s (%d passages, %d embedded now)", final, len(passages), emb.embedded_now)
     return manifest
 
 
