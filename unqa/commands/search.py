@@ -65,21 +65,27 @@ def _read_batch(path: Path) -> list[dict[str, Any]]:
 
 
 def _batch(searcher: Any, args: argparse.Namespace, config: Any) -> int:
+    """One JSON object (or block of text) per input line, in input order; the model loads once."""
     from index.search import clean_query
 
     items = _read_batch(args.batch)
-    good = []
-    for item in items:
+    errors: dict[int, str] = {}
+    for i, item in enumerate(items):
         try:
             clean_query(item["question"])
-            good.append(item)
         except UnqaError as exc:
-            print(json.dumps({"id": item["id"], "query": item["question"], "error": str(exc)}, ensure_ascii=False))
-    responses = searcher.batch_search([i["question"] for i in good], args.k, config=config)
-    for item, response in zip(good, responses, strict=True):
-        out = {"id": item["id"], **response.to_dict()}
-        print(json.dumps(out, ensure_ascii=False) if args.json else f"[{item['id']}]\n{render(response)}")
-    return 0 if len(good) == len(items) else 1
+            errors[i] = str(exc)
+    good = [i for i in range(len(items)) if i not in errors]
+    responses = dict(zip(good, searcher.batch_search([items[i]["question"] for i in good], args.k, config=config),
+                         strict=True))
+    for i, item in enumerate(items):
+        if i in errors:
+            out = {"id": item["id"], "query": item["question"], "error": errors[i]}
+            print(json.dumps(out, ensure_ascii=False) if args.json else f"[{item['id']}] error: {errors[i]}")
+            continue
+        out = {"id": item["id"], **responses[i].to_dict()}
+        print(json.dumps(out, ensure_ascii=False) if args.json else f"[{item['id']}]\n{render(responses[i])}")
+    return 1 if errors else 0
 
 
 def _notices(response: SearchResponse) -> None:
