@@ -533,6 +533,8 @@ def _passage(meta: _Meta, para: _Para, order: int, source: str) -> Passage:
         "mentions": mentions,
         "footnotes": para.footnotes,
     }
+    if para.kind == "operative":
+        extra["subpoints"] = subpoints(para.text)
     return Passage(
         id=_para_id(meta.symbol, para),
         text=para.text,
@@ -546,6 +548,19 @@ def _passage(meta: _Meta, para: _Para, order: int, source: str) -> Passage:
         symbols=(own,) if own else (),
         extra=extra,
     )
+
+
+_SUBPOINT = re.compile(r"^\s*(\(([a-z]{1,2}|[ivx]{1,5})\))\s*", re.M)
+
+
+def subpoints(text: str) -> list[dict[str, Any]]:
+    """Sub-points of an operative paragraph: label ("(b)") and character span in the passage text,
+    so an answer inside one can be cited as 执行部分第 5 (b) 段."""
+    found = [(m.group(1), m.start()) for m in _SUBPOINT.finditer(text)]
+    if not found:
+        return []
+    ends = [start for _, start in found[1:]] + [len(text)]
+    return [{"label": label, "start": start, "end": end} for (label, start), end in zip(found, ends, strict=True)]
 
 
 def doc_key(symbol: str, lang: str) -> str:

@@ -144,3 +144,16 @@ def test_passage_ids_have_no_whitespace() -> None:
     """Ids are keys of TREC run and qrels files, which split on whitespace."""
     doc = read_akn(XML / "SC" / "Pre-2020" / "2004" / "S_RES_1540_N0432843.xml")
     assert doc.passages and all(not any(c.isspace() for c in p.id) for p in doc.passages)
+
+
+def test_subpoints_give_paragraph_true_answer_citations() -> None:
+    from unqa.ui.format import answer_citation
+
+    doc = read_akn(XML / "SC" / "Pre-2020" / "2004" / "S_RES_1540_N0432843.xml")
+    op8 = next(p for p in doc.passages if p.id == "S/RES/1540(2004)#op8")
+    labels = [s["label"] for s in op8.extra["subpoints"]]
+    assert labels[:4] == ["(a)", "(b)", "(c)", "(d)"]
+    b = op8.extra["subpoints"][1]
+    assert op8.text[b["start"] : b["end"]].startswith("(b) To adopt national rules")
+    assert answer_citation(op8, "To adopt national rules and regulations") == "S/RES/1540 (2004), operative para. 8 (b)"
+    assert answer_citation(op8, "Calls upon all States") == "S/RES/1540 (2004), operative para. 8"

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from unqa.model import Hit, Passage
-from unqa.ui.format import citation_text, kind_label, safe_url, score_text, widget_key
+from unqa.ui.format import answer_citation, kind_label, safe_url, score_text, widget_key
 from unqa.ui.highlight import escape, highlight
 from unqa.ui.i18n import t
 
@@ -53,7 +53,7 @@ def answer_html(text: str, passage: Passage, lang: str = "zh") -> str:
     return (
         '<div class="unqa-answer-box" data-testid="unqa-answer">'
         f"<blockquote>“{escape(text.strip())}”</blockquote>"
-        f'<div class="unqa-cite">{escape(citation_text(passage))} {link}</div></div>'
+        f'<div class="unqa-cite">{escape(answer_citation(passage, text))} {link}</div></div>'
     )
 
 
@@ -111,9 +111,12 @@ def count_html(query: str, n: int, ms: float, *, abstained: bool, lang: str = "z
     )
 
 
-def _link(url: str | None, text: str) -> str:
+def _symbol_link(url: str | None, text: str) -> str:
+    """A document symbol linked to its official page (plain text when there is no safe link)."""
     safe = safe_url(url)
-    return f'<a href="{escape(safe)}" target="_blank" rel="noopener">{escape(text)}</a>' if safe else escape(text)
+    if not safe:
+        return escape(text)
+    return f'<a href="{escape(safe)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
 
 
 def recalled_by_html(entry: dict | None) -> str:
@@ -122,13 +125,13 @@ def recalled_by_html(entry: dict | None) -> str:
     items = []
     for g in groups:
         paras = ", ".join(escape(p["paragraph"]) for p in g["paragraphs"])
-        items.append(f"<li>{_link(g.get('url'), g['symbol'])} {escape(g.get('date') or '')} "
+        items.append(f"<li>{_symbol_link(g.get('url'), g['symbol'])} {escape(g.get('date') or '')} "
                      f"{escape(g.get('title') or '')} — {paras}</li>")
     return f'<ul class="unqa-recall">{"".join(items)}</ul>'
 
 
 def continues_html(items: list[dict]) -> str:
     """The programme mandates a resolution paragraph continues, escaped."""
-    lis = [f"<li>{_link(i['programme_entry'].get('url'), i['symbol'] or i['key'])} {escape(i['title'])} "
+    lis = [f"<li>{_symbol_link(i['programme_entry'].get('url'), i['symbol'] or i['key'])} {escape(i['title'])} "
            f"({escape(i['programme_entry']['citation'])})</li>" for i in items]
     return f'<ul class="unqa-continues">{"".join(lis)}</ul>'

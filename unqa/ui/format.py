@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from urllib.parse import quote, urlparse
 
 from unqa.model import Passage
@@ -93,3 +94,23 @@ def widget_key(prefix: str, *parts: str) -> str:
     """A short stable widget key from arbitrary text (queries may hold any character)."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
     return f"{prefix}_{digest}"
+
+
+def answer_paragraph(p: Passage, answer: str) -> str:
+    """The paragraph label for an answer sentence: a resolution's sub-point when the sentence lies in one
+    ("执行部分第 5 (b) 段", "operative para. 5 (b)"), else the passage's own label."""
+    start = p.text.find(answer.strip()) if answer.strip() else -1
+    for sub in p.extra.get("subpoints") or ():
+        if start >= 0 and sub["start"] <= start < sub["end"]:
+            label = p.citation.paragraph
+            return label[:-2] + f" {sub['label']} 段" if label.endswith(" 段") else f"{label} {sub['label']}"
+    return p.citation.paragraph
+
+
+def answer_citation(p: Passage, answer: str) -> str:
+    """Ready-to-paste citation of an answer sentence, precise to the sub-point."""
+    paragraph = answer_paragraph(p, answer)
+    if paragraph == p.citation.paragraph:
+        return citation_text(p)
+    path = tuple(paragraph if part == p.citation.paragraph else part for part in p.citation.path)
+    return citation_text(replace(p, citation=replace(p.citation, path=path)))
