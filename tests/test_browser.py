@@ -105,7 +105,7 @@ def app_url(real_index: Path, judgments_file: Path, tmp_path_factory) -> Iterato
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make test-deps installs it)")
+        pytest.fail("Debian chromium is not installed: run make test-deps (make test does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

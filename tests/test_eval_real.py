@@ -9,7 +9,6 @@ from eval.gold import load_gold, programme_only
 from index.config import SearchConfig
 from unqa.config import CORPUS_DIR, SHARED_DIR
 
-pytest.importorskip("index.search")
 pytestmark = pytest.mark.slow
 
 SYSTEMS = [harness.System("bm25", SearchConfig(mode="bm25")), harness.System("hybrid", SearchConfig())]

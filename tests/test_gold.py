@@ -135,7 +135,7 @@ def test_resolution_list_has_english_counterparts():
     rels = read_resolution_list(RESOLUTIONS_FILE)
     assert 15 <= len(rels) <= 22 and len(set(rels)) == len(rels)
     if not SHARED_DIR.exists():
-        pytest.skip(f"shared data not found at {SHARED_DIR}")
+        pytest.fail(f"shared data not found at {SHARED_DIR}")
     for rel in rels:
         path = SHARED_DIR / rel
         assert path.exists(), rel
@@ -145,7 +145,7 @@ def test_resolution_list_has_english_counterparts():
 
 def test_resolution_spans_exist(gold):
     if not SHARED_DIR.exists():
-        pytest.skip(f"shared data not found at {SHARED_DIR}")
+        pytest.fail(f"shared data not found at {SHARED_DIR}")
     texts = resolution_texts()
     resolution_qs = [q for q in gold if q.id.startswith("r") and q.answerable]
     assert {normalize_span(q.doc) for q in resolution_qs} == set(texts)  # every resolution asked about

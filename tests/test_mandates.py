@@ -168,7 +168,7 @@ def real_resolution_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from test_resolutions import GA, build_resolution_index
 
     if not GA.is_dir():
-        pytest.skip("../shared/un-xml not available")
+        pytest.fail("../shared/un-xml not available")
     path = tmp_path_factory.mktemp("mandates") / "index"
     build_resolution_index(path)
     return path
@@ -253,7 +253,7 @@ def test_incremental_ingest_embeds_only_changed_passages(monkeypatch: pytest.Mon
     from index import store
 
     if not GA.is_dir():
-        pytest.skip("../shared/un-xml not available")
+        pytest.fail("../shared/un-xml not available")
     monkeypatch.setenv("UNQA_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "xml" / "75session"
     for symbol in ("A/RES/75/50", "A/RES/75/53"):  # working copies in tmp (never in the repository)
