@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import platform
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -258,10 +259,18 @@ def corpus_sources(corpus_dir: Path, shared_dir: Path, resolution_list: Sequence
     for rel in resolution_list:
         path = Path(shared_dir) / rel
         if path.exists():
-            paths.append(path)
+            paths += [path, *english_counterpart(path)]
         else:
             logger.warning("resolution not found, left out of the eval corpus: %s", path)
     return paths
+
+
+def english_counterpart(chinese: Path) -> list[Path]:
+    """The English file of a Chinese resolution (same number, sibling ``English`` folder), if present:
+    the loader pairs them, so the eval index has the English parallel text the product searches."""
+    name = re.sub(r"C((?:[_-]reissue)?\.xml)$", r"E\1", chinese.name)
+    english = chinese.parent.parent / "English" / name
+    return [english] if english.is_file() and english != chinese else []
 
 
 def evaluate_systems(questions: Sequence[GoldQuestion], searchers: dict[str, SearcherLike],
