@@ -173,3 +173,12 @@ def test_blind_test_set_is_valid_and_apart_from_the_dev_set(gold, programme_text
         source = programme_text if q.doc == PROGRAMME_DOC else texts.get(normalize_span(q.doc), "")
         missing += [(q.id, s) for s in q.spans if normalize_span(s) not in source]
     assert not missing
+
+
+def test_eval_corpus_pairs_each_resolution_with_its_english_text():
+    from eval.harness import corpus_sources
+
+    rels = read_resolution_list(RESOLUTIONS_FILE)
+    paths = corpus_sources(REPO_ROOT / "corpus", SHARED_DIR, rels)
+    english = [p for p in paths if p.parent.name == "English"]
+    assert len(english) == len(rels)  # the product indexes the English parallel text; so must the eval
