@@ -10,6 +10,7 @@ import bm25s
 import numpy as np
 
 logger = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s logs every index build at DEBUG
 
 DIR = "bm25"
 EN_DIR = "bm25_en"  # the English parallel text of resolution paragraphs, searched for English questions

@@ -53,3 +53,16 @@ def test_errors_exit_2_with_a_message(real_index: Path, tmp_path: Path, capsys) 
     bad.write_text("not json\n", encoding="utf-8")
     assert main(["search", "--batch", str(bad), "--index", str(real_index)]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_ingest_prints_and_writes_its_summary(real_index: Path, tmp_path: Path, capsys) -> None:
+    from unqa.config import CORPUS_DIR
+
+    index = tmp_path / "index"
+    assert main(["ingest", str(CORPUS_DIR), "--index", str(index), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "documents read: 1   passages: 182" in printed and "mandate 95" in printed
+    summary = json.loads((index / "ingest_summary.json").read_text(encoding="utf-8"))
+    assert summary["passages_per_document"] == {"A/65/6(Prog.3)": 182} and summary["skipped"] == []
+    assert main(["ingest", str(CORPUS_DIR), "--index", str(index), "--if-stale"]) == 0
+    assert "up to date" in capsys.readouterr().out

@@ -15,6 +15,7 @@ from unqa.model import UnqaError
 logger = logging.getLogger(__name__)
 
 EXIT_SKIPPED = 3
+SUMMARY_FILE = "ingest_summary.json"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     report = summary(docs, skipped, passages)
     if not passages:
         _print(report, args.json)
+        _write_summary(args.index, report)
         raise UnqaError("no passages could be read; the existing index (if any) was left as it was")
     extra = {"inputs_fingerprint": fingerprint, "inputs": [str(p) for p in args.paths], "ingest": report,
              "settings": {"subset": args.subset}}
@@ -78,8 +80,17 @@ def run(args: argparse.Namespace) -> int:
                            context_headers=not args.no_context_headers,
                            show_progress=not args.no_progress, extra=extra)
     report["build"] = manifest["build"]
+    _write_summary(args.index, report)
     _print(report, args.json, args.index)
     return EXIT_SKIPPED if skipped else 0
+
+
+def _write_summary(index_dir: Path, report: dict[str, Any]) -> None:
+    """The last run's summary beside the index (the build's manifest keeps its own copy)."""
+    from index.store import write_json
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    write_json(index_dir / SUMMARY_FILE, report)
 
 
 def _print(report: dict[str, Any], as_json: bool, index_dir: Path | None = None) -> None:
