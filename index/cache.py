@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -25,32 +26,45 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class VectorCache:
-    def __init__(self, fingerprint: str, dim: int, root: Path | None = None) -> None:
+class _KeyValueStore:
+    """One sqlite table ``TABLE(k TEXT PRIMARY KEY, COLUMN)`` under the cache folder (WAL: concurrent readers)."""
+
+    def __init__(self, name: str, table: str, column: str, root: Path | None = None) -> None:
         root = root or cache_dir()
         root.mkdir(parents=True, exist_ok=True)
-        self.path = root / f"vectors-{fingerprint}.sqlite"
-        self.dim = dim
+        self.path = root / name
+        self._table, self._column = table, column
         self._db = sqlite3.connect(self.path, timeout=60)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS v (k TEXT PRIMARY KEY, vec BLOB)")
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (k TEXT PRIMARY KEY, {column})")
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
+    def _get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        keys = sorted(set(keys))
+        found: dict[str, Any] = {}
         for i in range(0, len(keys), 500):
-            chunk = list(keys[i : i + 500])
+            chunk = keys[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for k, blob in self._db.execute(f"SELECT k, vec FROM v WHERE k IN ({marks})", chunk):
-                found[k] = np.frombuffer(blob, dtype=np.float32)
+            found.update(self._db.execute(f"SELECT k, {self._column} FROM {self._table} WHERE k IN ({marks})", chunk))
         return found
 
-    def put_many(self, items: dict[str, np.ndarray]) -> None:
-        rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
+    def _put_many(self, rows: Iterable[tuple[str, Any]]) -> None:
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO v (k, vec) VALUES (?, ?)", rows)
+            self._db.executemany(f"INSERT OR REPLACE INTO {self._table} (k, {self._column}) VALUES (?, ?)", list(rows))
 
     def close(self) -> None:
         self._db.close()
+
+
+class VectorCache(_KeyValueStore):
+    def __init__(self, fingerprint: str, dim: int, root: Path | None = None) -> None:
+        super().__init__(f"vectors-{fingerprint}.sqlite", "v", "vec", root)
+        self.dim = dim
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        return {k: np.frombuffer(blob, dtype=np.float32) for k, blob in self._get_many(keys).items()}
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        self._put_many((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items())
 
 
 def embed_with_cache(
@@ -80,31 +94,17 @@ def embed_with_cache(
     return out, len(todo)
 
 
-class TokenCache:
+class TokenCache(_KeyValueStore):
     """Token lists of texts cached by content hash, per tokenizer fingerprint (jieba is the slow part
     of rebuilding an index whose vectors are all cached)."""
 
     def __init__(self, fingerprint: str, root: Path | None = None) -> None:
-        root = root or cache_dir()
-        root.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(root / f"tokens-{fingerprint}.sqlite", timeout=60)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, tokens TEXT)")
+        super().__init__(f"tokens-{fingerprint}.sqlite", "t", "tokens", root)
 
     def tokenize_all(self, texts: Sequence[str], tokenize: Callable[[str], list[str]]) -> list[list[str]]:
         keys = [text_key(t) for t in texts]
-        known: dict[str, list[str]] = {}
-        unique = sorted(set(keys))
-        for i in range(0, len(unique), 500):
-            chunk = unique[i : i + 500]
-            rows = self._db.execute(f"SELECT k, tokens FROM t WHERE k IN ({','.join('?' * len(chunk))})", chunk)
-            known.update((k, v.split("\t") if v else []) for k, v in rows)
+        known = {k: v.split("\t") if v else [] for k, v in self._get_many(keys).items()}
         new = {k: tokenize(t) for k, t in zip(keys, texts, strict=True) if k not in known}
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO t (k, tokens) VALUES (?, ?)",
-                                 [(k, "\t".join(v)) for k, v in new.items()])
+        self._put_many((k, "\t".join(v)) for k, v in new.items())
         known.update(new)
         return [list(known[k]) for k in keys]
-
-    def close(self) -> None:
-        self._db.close()

@@ -89,9 +89,8 @@ class Searcher:
     # ---- loading -------------------------------------------------------------------------
     @classmethod
     def load(cls, index_dir: Path | str, *, encoder: Encoder | None = None) -> Searcher:
-        manifest = store.read_manifest(Path(index_dir))
+        manifest = store.verify(Path(index_dir))
         directory = store.current_dir(Path(index_dir))
-        store.verify(Path(index_dir))
         encoder = encoder or load_encoder(manifest["model"]["spec"])
         check_encoder(manifest, encoder, index_dir)
         try:
@@ -167,7 +166,7 @@ class Searcher:
         tokens, lang = self._query_tokens(query, config)
         bm25_run = self._sparse(tokens, config.depth, mask) if config.mode != "dense" else {}
         if lang != "zh" and self._bm25_en is not None and config.mode != "dense":
-            bm25_run = self._with_english(query, bm25_run, config.depth, mask)
+            bm25_run = self._with_english(tokens, bm25_run, config.depth, mask)
         timings["bm25"] = _ms(t)
         t = time.perf_counter()
         fused, symbol_hit = self._fuse(query, dense_run, bm25_run, lang, config, mask)
@@ -192,9 +191,11 @@ class Searcher:
         rows, scores = sparse.search(self._bm25, tokens, depth, mask)
         return {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
 
-    def _with_english(self, query: str, run: dict[int, float], depth: int, mask: np.ndarray | None) -> dict[int, float]:
-        """An English question also searches the English parallel text (scores scaled to the Chinese lane's)."""
-        rows, scores = sparse.search(self._bm25_en, tokenize(query), depth, mask)
+    def _with_english(self, tokens: list[str], run: dict[int, float], depth: int,
+                      mask: np.ndarray | None) -> dict[int, float]:
+        """An English question also searches the English parallel text (scores scaled to the Chinese lane's);
+        its Chinese glossary tokens are not in that vocabulary and drop out."""
+        rows, scores = sparse.search(self._bm25_en, tokens, depth, mask)
         if not len(rows):
             return run
         scale = max(run.values(), default=float(scores.max())) / float(scores.max())

@@ -60,15 +60,18 @@ def file_sizes(build_dir: Path) -> dict[str, int]:
             if f.is_file() and f.name != MANIFEST}
 
 
-def verify(index_dir: Path) -> None:
-    """Raise IndexStateError when a data file is missing or has another size than when it was written."""
+def verify(index_dir: Path) -> dict[str, Any]:
+    """The manifest of the current build; IndexStateError when a data file is missing or has another size
+    than when it was written."""
     directory = current_dir(index_dir)
-    recorded = read_manifest(index_dir).get("files", {})
+    manifest = read_manifest(index_dir)
+    recorded = manifest.get("files", {})
     actual = file_sizes(directory)
     damaged = sorted(name for name, size in recorded.items() if actual.get(name) != size)
     if damaged:
         raise IndexStateError(f"index at {index_dir} is damaged ({', '.join(damaged[:3])} missing or truncated); "
                               f"rebuild it with unqa ingest")
+    return manifest
 
 
 def _fsync_tree(path: Path) -> None:

@@ -102,8 +102,3 @@ def _wanted_subprogramme(q: str) -> str | None:
         return _ORDINAL_EN[m.group(3).lower()]
     raw = m.group(1) or m.group(2)
     return _ZH_NUM.get(raw, raw)
-
-
-def boosts(query: str, passages: Sequence[Passage]) -> dict[int, float]:
-    """Row -> bonus for the structural references in ``query`` (builds a StructureIndex: tests, one-offs)."""
-    return StructureIndex(passages).boosts(query)

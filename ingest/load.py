@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import zipfile
@@ -172,20 +171,10 @@ def _read_pair(zh: _Xml, en: _Xml | None) -> Document:
 # ---------------------------------------------------------------- other formats
 
 
-def _is_programme(path: Path) -> bool:
-    meta = path.with_name(f"{path.stem}.meta.json")
-    if not meta.is_file():
-        return False
-    try:
-        return json.loads(meta.read_text(encoding="utf-8")).get("format") == "un-programme"
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
 def _read_text(path: Path) -> Document:
-    if _is_programme(path):
-        from ingest.programme import read_programme
+    from ingest.programme import is_programme, read_programme
 
+    if is_programme(path):
         return read_programme(path)
     from ingest.plaintext import read_plain_text
 

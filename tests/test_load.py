@@ -79,10 +79,13 @@ def _fake_reader(path: Path) -> Document:
 
 
 def test_dispatch_by_suffix_and_meta(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.programme import is_programme  # the real metadata check decides the dispatch
+
     calls: list[str] = []
     for module, func in (("ingest.programme", "read_programme"), ("ingest.plaintext", "read_plain_text")):
         fake = types.ModuleType(module)
         setattr(fake, func, lambda p, f=func: (calls.append(f"{f}:{p.name}"), _fake_reader(p))[1])
+        fake.is_programme = is_programme
         monkeypatch.setitem(sys.modules, module, fake)
     (tmp_path / "prog.txt").write_text("方案 3 裁军", encoding="utf-8")
     (tmp_path / "prog.meta.json").write_text(json.dumps({"format": "un-programme"}), encoding="utf-8")

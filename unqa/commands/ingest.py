@@ -48,8 +48,7 @@ def _up_to_date(index_dir: Path, fingerprint: str) -> bool:
     from index import store
 
     try:
-        store.verify(index_dir)
-        return store.read_manifest(index_dir).get("inputs_fingerprint") == fingerprint
+        return store.verify(index_dir).get("inputs_fingerprint") == fingerprint
     except UnqaError:
         return False
 
