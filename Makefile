@@ -43,6 +43,7 @@ test-deps:
 
 test: setup test-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
 lint: setup

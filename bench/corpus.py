@@ -20,7 +20,7 @@ from bench.stats import aggregate_stages, dir_size, summarize
 COLD_START = r"""
 import json, resource, sys, time
 t_spawn = float(sys.argv[1]); t_start = time.time(); c0 = time.perf_counter()
-from unqa.config import set_offline
+from unqa.paths import set_offline
 set_offline()
 from index.search import Searcher
 from index.encoders import load_encoder
@@ -45,9 +45,14 @@ def ingest(paths: Sequence[Path], subset: str) -> tuple[list, dict[str, Any]]:
     docs, skipped = collect(list(paths), subset=subset, show_progress=False)
     passages = unique_passages(docs)
     seconds = time.perf_counter() - t0
-    return passages, {"seconds": round(seconds, 3), "documents": len(docs), "skipped": len(skipped),
-                      "passages": len(passages), "documents_per_s": round(len(docs) / max(seconds, 1e-9), 2),
-                      "passages_per_s": round(len(passages) / max(seconds, 1e-9), 2)}
+    return passages, {
+        "seconds": round(seconds, 3),
+        "documents": len(docs),
+        "skipped": len(skipped),
+        "passages": len(passages),
+        "documents_per_s": round(len(docs) / max(seconds, 1e-9), 2),
+        "passages_per_s": round(len(passages) / max(seconds, 1e-9), 2),
+    }
 
 
 def embed_texts(passages: Sequence[Any], context_headers: bool = True) -> list[str]:
@@ -70,8 +75,9 @@ def raw_encode(encoder: Any, texts: Sequence[str], batch: int = 32) -> float:
 WARM_SAMPLE = 300
 
 
-def build(passages: Sequence[Any], index_dir: Path, encoder_spec: str, order_check: bool = False,
-          cold: bool = True) -> dict[str, Any]:
+def build(
+    passages: Sequence[Any], index_dir: Path, encoder_spec: str, order_check: bool = False, cold: bool = True
+) -> dict[str, Any]:
     """Build with a cold (temporary) embedding cache; embedding throughput against the raw encoder.
 
     With ``cold=False`` (large corpora) the build uses the normal vector cache and the raw encoder is
@@ -109,15 +115,27 @@ def build(passages: Sequence[Any], index_dir: Path, encoder_spec: str, order_che
     from index import store
 
     return {
-        "embedding": {"texts": len(texts), "cold_cache": cold, "embedded_cold": embedded,
-                      "build_seconds": b["embed_seconds"],
-                      "build_passages_per_s": round(build_rate, 2), "raw_seconds": round(raw_s, 3),
-                      "raw_passages_per_s": round(raw_rate, 2), "ratio_to_raw": round(build_rate / raw_rate, 3),
-                      "raw_hash_order_passages_per_s": None if hash_order_s is None
-                      else round(len(unique) / max(hash_order_s, 1e-9), 2)},
-        "index": {"build_seconds": b["seconds"], "non_embed_seconds": round(b["seconds"] - b["embed_seconds"], 3),
-                  "size_bytes": dir_size(store.current_dir(index_dir)), "faiss_kind": manifest["faiss"]["kind"],
-                  "passages": manifest["passages"], "sentences": b["sentences"]},
+        "embedding": {
+            "texts": len(texts),
+            "cold_cache": cold,
+            "embedded_cold": embedded,
+            "build_seconds": b["embed_seconds"],
+            "build_passages_per_s": round(build_rate, 2),
+            "raw_seconds": round(raw_s, 3),
+            "raw_passages_per_s": round(raw_rate, 2),
+            "ratio_to_raw": round(build_rate / raw_rate, 3),
+            "raw_hash_order_passages_per_s": None
+            if hash_order_s is None
+            else round(len(unique) / max(hash_order_s, 1e-9), 2),
+        },
+        "index": {
+            "build_seconds": b["seconds"],
+            "non_embed_seconds": round(b["seconds"] - b["embed_seconds"], 3),
+            "size_bytes": dir_size(store.current_dir(index_dir)),
+            "faiss_kind": manifest["faiss"]["kind"],
+            "passages": manifest["passages"],
+            "sentences": b["sentences"],
+        },
     }
 
 
@@ -160,8 +178,14 @@ def bare(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 5, 
             tokenize(questions[i])  # what any bm25s user pays too: splitting the question into words
             t3 = time.perf_counter()
             if rep:  # the first pass is a warm-up
-                rows.append({"faiss": (t1 - t0) * 1000, "bm25": (t2 - t1) * 1000, "sum": (t2 - t0) * 1000,
-                             "sum_with_tokenize": (t3 - t0) * 1000})
+                rows.append(
+                    {
+                        "faiss": (t1 - t0) * 1000,
+                        "bm25": (t2 - t1) * 1000,
+                        "sum": (t2 - t0) * 1000,
+                        "sum_with_tokenize": (t3 - t0) * 1000,
+                    }
+                )
     return {"stages_ms": aggregate_stages(rows)}
 
 
@@ -171,21 +195,29 @@ def cold_start(index_dir: Path, encoder_spec: str, question: str = QUESTIONS[0])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
     t_spawn = time.time()
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", COLD_START, repr(t_spawn), str(index_dir), encoder_spec, question],
-                          capture_output=True, text=True, env=env, cwd=root, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", COLD_START, repr(t_spawn), str(index_dir), encoder_spec, question],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=600,
+    )
     total = time.perf_counter() - t0
     if done.returncode != 0:
         return {"error": done.stderr.strip()[-2000:]}
     out = json.loads(done.stdout.strip().splitlines()[-1])
     out = {k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}
-    out["to_first_answer_s"] = round(sum(out[k] for k in ("process_start_s", "imports_s", "model_load_s",
-                                                          "index_load_s", "first_answer_s")), 4)
+    out["to_first_answer_s"] = round(
+        sum(out[k] for k in ("process_start_s", "imports_s", "model_load_s", "index_load_s", "first_answer_s")), 4
+    )
     out["subprocess_wall_s"] = round(total, 4)
     return out
 
 
-def concurrent(searcher: Any, questions: Sequence[str] = QUESTIONS, threads: int = 8,
-               rounds: int = 3) -> dict[str, Any]:
+def concurrent(
+    searcher: Any, questions: Sequence[str] = QUESTIONS, threads: int = 8, rounds: int = 3
+) -> dict[str, Any]:
     """Many searches at once through one loaded searcher (as Streamlit sessions share it): latency and
     throughput, and whether every answer equals the sequential one."""
     from concurrent.futures import ThreadPoolExecutor
@@ -202,12 +234,25 @@ def concurrent(searcher: Any, questions: Sequence[str] = QUESTIONS, threads: int
     with ThreadPoolExecutor(max_workers=threads) as pool:
         results = list(pool.map(one, jobs))
     wall = time.perf_counter() - t0
-    return {"threads": threads, "searches": len(jobs), "latency_ms": summarize([ms for ms, _ in results]),
-            "searches_per_s": round(len(jobs) / wall, 1), "all_equal_to_sequential": all(ok for _, ok in results)}
+    return {
+        "threads": threads,
+        "searches": len(jobs),
+        "latency_ms": summarize([ms for ms, _ in results]),
+        "searches_per_s": round(len(jobs) / wall, 1),
+        "all_equal_to_sequential": all(ok for _, ok in results),
+    }
 
 
-def run_corpus(paths: Sequence[Path], subset: str, encoder_spec: str, workdir: Path, repeats: int = 5,
-               questions: Sequence[str] = QUESTIONS, order_check: bool = False, cold: bool = True) -> dict[str, Any]:
+def run_corpus(
+    paths: Sequence[Path],
+    subset: str,
+    encoder_spec: str,
+    workdir: Path,
+    repeats: int = 5,
+    questions: Sequence[str] = QUESTIONS,
+    order_check: bool = False,
+    cold: bool = True,
+) -> dict[str, Any]:
     import psutil
 
     from index.search import Searcher
@@ -225,12 +270,16 @@ def run_corpus(paths: Sequence[Path], subset: str, encoder_spec: str, workdir: P
     pipe = figures["latency"]["stages_ms"]["non_encode"]
     base = figures["bare"]["stages_ms"]["sum"]
     with_tok = figures["bare"]["stages_ms"]["sum_with_tokenize"]
-    figures["overhead"] = {"non_encode_p50_ms": pipe["p50"], "bare_p50_ms": base["p50"],
-                           "bare_with_tokenize_p50_ms": with_tok["p50"],
-                           "ratio_with_tokenize_p50": round(pipe["p50"] / max(with_tok["p50"], 1e-9), 2),
-                           "ratio_p50": round(pipe["p50"] / max(base["p50"], 1e-9), 2),
-                           "non_encode_p95_ms": pipe["p95"], "bare_p95_ms": base["p95"],
-                           "ratio_p95": round(pipe["p95"] / max(base["p95"], 1e-9), 2)}
+    figures["overhead"] = {
+        "non_encode_p50_ms": pipe["p50"],
+        "bare_p50_ms": base["p50"],
+        "bare_with_tokenize_p50_ms": with_tok["p50"],
+        "ratio_with_tokenize_p50": round(pipe["p50"] / max(with_tok["p50"], 1e-9), 2),
+        "ratio_p50": round(pipe["p50"] / max(base["p50"], 1e-9), 2),
+        "non_encode_p95_ms": pipe["p95"],
+        "bare_p95_ms": base["p95"],
+        "ratio_p95": round(pipe["p95"] / max(base["p95"], 1e-9), 2),
+    }
     figures["cold_start"] = cold_start(index_dir, encoder_spec, questions[0])
     figures["bench_process_rss_mib"] = round(psutil.Process().memory_info().rss / 2**20, 1)
     return figures
@@ -257,5 +306,8 @@ def profile_queries(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats
         for q, vec in zip(questions, vectors, strict=True):
             searcher._one(q, vec, 10, config, None, [], 0.0)
     rest.stop()
-    return (whole.output_text(unicode=True, color=False) + "\n\n# non-encode part only\n"
-            + rest.output_text(unicode=True, color=False))
+    return (
+        whole.output_text(unicode=True, color=False)
+        + "\n\n# non-encode part only\n"
+        + rest.output_text(unicode=True, color=False)
+    )

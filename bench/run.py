@@ -41,28 +41,40 @@ class Options:
 
 
 def run_bench(opts: Options, log: Any = print) -> dict[str, Any]:
-    from unqa.config import CORPUS_DIR, SHARED_DIR, set_offline
+    from unqa.paths import CORPUS_DIR, SHARED_DIR, set_offline
 
     set_offline()
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     started = time.perf_counter()
-    results: dict[str, Any] = {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
-                               "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(opts).items()}}
+    results: dict[str, Any] = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(),
+        "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(opts).items()},
+    }
     with tempfile.TemporaryDirectory(prefix="unqa-bench-") as tmp:
         log("bench: programme corpus ...")
-        results["programme"] = corpus.run_corpus([CORPUS_DIR], "all", opts.encoder, Path(tmp) / "programme",
-                                                 repeats=opts.repeats, order_check=not opts.quick)
+        results["programme"] = corpus.run_corpus(
+            [CORPUS_DIR], "all", opts.encoder, Path(tmp) / "programme", repeats=opts.repeats, order_check=not opts.quick
+        )
         if opts.profile:
             results["programme"]["profile_file"] = str(_profile(Path(tmp) / "programme" / "index", opts.out))
         if opts.resolutions and not opts.quick:
             log("bench: First Committee resolutions (vectors from the cache; raw encoder timed on a sample) ...")
-            results["resolutions"] = corpus.run_corpus([SHARED_DIR / "un-xml"], "first-committee", opts.encoder,
-                                                       Path(tmp) / "resolutions", repeats=opts.repeats,
-                                                       order_check=True, cold=False)
+            results["resolutions"] = corpus.run_corpus(
+                [SHARED_DIR / "un-xml"],
+                "first-committee",
+                opts.encoder,
+                Path(tmp) / "resolutions",
+                repeats=opts.repeats,
+                order_check=True,
+                cold=False,
+            )
     if opts.n > 0:
         log(f"bench: synthetic scale N={opts.n:,} (dense) ...")
-        results["scale"] = {"dense": synthetic.dense_scale(opts.n, opts.ann_kind),
-                            "dense_clustered": synthetic.dense_scale(opts.n, opts.ann_kind, distribution="clustered")}
+        results["scale"] = {
+            "dense": synthetic.dense_scale(opts.n, opts.ann_kind),
+            "dense_clustered": synthetic.dense_scale(opts.n, opts.ann_kind, distribution="clustered"),
+        }
         log(f"bench: synthetic scale N={opts.n:,} (bm25) ...")
         results["scale"]["bm25"] = synthetic.sparse_scale(opts.n)
     results["load_average_end"] = load_average()
@@ -102,17 +114,22 @@ def _corpus_lines(name: str, fig: dict[str, Any]) -> list[str]:
     if "error" in fig:
         return [f"== {name}: {fig['error']}"]
     ing, emb, idx, cs = fig["ingest"], fig["embedding"], fig["index"], fig["cold_start"]
-    lines = [f"== {name} ({ing['documents']} documents, {idx['passages']} passages, {idx['sentences']} sentences)",
-             f"ingest            {_f(ing['seconds'], 3)} s   {_f(ing['documents_per_s'])} docs/s   "
-             f"{_f(ing['passages_per_s'])} passages/s",
-             f"embedding ({_cache_word(emb)})  {_f(emb['build_passages_per_s'])} texts/s in build "
-             f"vs {_f(emb['raw_passages_per_s'])} "
-             f"raw (batches of 32)   ratio {_f(emb['ratio_to_raw'], 3)}   ({emb['embedded_cold']} texts)"
-             + (f"   raw in cache (hash) order {_f(emb['raw_hash_order_passages_per_s'])} texts/s"
-                if emb.get("raw_hash_order_passages_per_s") else ""),
-             f"index build       {_f(idx['build_seconds'])} s (non-embedding {_f(idx['non_embed_seconds'], 3)} s)   "
-             f"size {_f(idx['size_bytes'] / 2**20)} MiB   faiss {idx['faiss_kind']}",
-             f"{'query (ms)':<18}{'p50':>11}{'p95':>11}{'mean':>11}"]
+    lines = [
+        f"== {name} ({ing['documents']} documents, {idx['passages']} passages, {idx['sentences']} sentences)",
+        f"ingest            {_f(ing['seconds'], 3)} s   {_f(ing['documents_per_s'])} docs/s   "
+        f"{_f(ing['passages_per_s'])} passages/s",
+        f"embedding ({_cache_word(emb)})  {_f(emb['build_passages_per_s'])} texts/s in build "
+        f"vs {_f(emb['raw_passages_per_s'])} "
+        f"raw (batches of 32)   ratio {_f(emb['ratio_to_raw'], 3)}   ({emb['embedded_cold']} texts)"
+        + (
+            f"   raw in cache (hash) order {_f(emb['raw_hash_order_passages_per_s'])} texts/s"
+            if emb.get("raw_hash_order_passages_per_s")
+            else ""
+        ),
+        f"index build       {_f(idx['build_seconds'])} s (non-embedding {_f(idx['non_embed_seconds'], 3)} s)   "
+        f"size {_f(idx['size_bytes'] / 2**20)} MiB   faiss {idx['faiss_kind']}",
+        f"{'query (ms)':<18}{'p50':>11}{'p95':>11}{'mean':>11}",
+    ]
     stages = fig["latency"]["stages_ms"]
     for s in STAGES:
         if s in stages:
@@ -125,32 +142,43 @@ def _corpus_lines(name: str, fig: dict[str, Any]) -> list[str]:
             continue
         lines.append(f"  bare {s[:11]:<11}{_f(row['p50'], 3):>11}{_f(row['p95'], 3):>11}{_f(row['mean'], 3):>11}")
     ov = fig["overhead"]
-    lines.append(f"pipeline overhead non-encode / bare = {_f(ov['ratio_p50'])}x (p50), {_f(ov['ratio_p95'])}x (p95); "
-                 f"/ bare with query tokenization = {_f(ov.get('ratio_with_tokenize_p50'))}x (p50)")
+    lines.append(
+        f"pipeline overhead non-encode / bare = {_f(ov['ratio_p50'])}x (p50), {_f(ov['ratio_p95'])}x (p95); "
+        f"/ bare with query tokenization = {_f(ov.get('ratio_with_tokenize_p50'))}x (p50)"
+    )
     if "concurrent" in fig:
         c = fig["concurrent"]
-        lines.append(f"concurrent        {c['threads']} threads x {c['searches']} searches: p50 "
-                     f"{_f(c['latency_ms']['p50'], 3)} p95 {_f(c['latency_ms']['p95'], 3)} ms   "
-                     f"{_f(c['searches_per_s'])} searches/s   same as sequential: {c['all_equal_to_sequential']}")
+        lines.append(
+            f"concurrent        {c['threads']} threads x {c['searches']} searches: p50 "
+            f"{_f(c['latency_ms']['p50'], 3)} p95 {_f(c['latency_ms']['p95'], 3)} ms   "
+            f"{_f(c['searches_per_s'])} searches/s   same as sequential: {c['all_equal_to_sequential']}"
+        )
     if "error" in cs:
         lines.append(f"cold start        failed: {cs['error'][-300:]}")
     else:
-        lines.append(f"cold start        {_f(cs['to_first_answer_s'], 3)} s to first answer = process "
-                     f"{_f(cs['process_start_s'], 3)} + imports {_f(cs['imports_s'], 3)} + model "
-                     f"{_f(cs['model_load_s'], 3)} + index {_f(cs['index_load_s'], 3)} + answer "
-                     f"{_f(cs['first_answer_s'], 3)}   peak RSS {_f(cs['peak_rss_mib'], 0)} MiB")
+        lines.append(
+            f"cold start        {_f(cs['to_first_answer_s'], 3)} s to first answer = process "
+            f"{_f(cs['process_start_s'], 3)} + imports {_f(cs['imports_s'], 3)} + model "
+            f"{_f(cs['model_load_s'], 3)} + index {_f(cs['index_load_s'], 3)} + answer "
+            f"{_f(cs['first_answer_s'], 3)}   peak RSS {_f(cs['peak_rss_mib'], 0)} MiB"
+        )
     return lines
 
 
 def _dense_lines(d: dict[str, Any]) -> list[str]:
     dl = d["latency_ms"]
     sweep = d.get("hnsw", d.get("ivf", {})).get("sweep", [])
-    return [f"dense {d['kind']:<5} ({d.get('distribution', 'uniform')}) build {_f(d['build_seconds'])} s   "
-            f"index +{_f(d['index_rss_delta_mib'], 0)} MiB (vectors {_f(d['vectors_mib'], 0)} MiB)   "
-            f"search k={d['depth']} p50 {_f(dl['p50'], 3)} p95 {_f(dl['p95'], 3)} ms   "
-            f"recall@10 {_f(d['recall_at_10'], 4)} recall@1 {_f(d['recall_at_1'], 4)}",
-            *[f"  {next(iter(e))} {e[next(iter(e))]:>4}: recall@10 {_f(e['recall_at_10'], 4)}  "
-              f"p95 {_f(e['p95_ms_k10'], 3)} ms (k=10)" for e in sweep]]
+    return [
+        f"dense {d['kind']:<5} ({d.get('distribution', 'uniform')}) build {_f(d['build_seconds'])} s   "
+        f"index +{_f(d['index_rss_delta_mib'], 0)} MiB (vectors {_f(d['vectors_mib'], 0)} MiB)   "
+        f"search k={d['depth']} p50 {_f(dl['p50'], 3)} p95 {_f(dl['p95'], 3)} ms   "
+        f"recall@10 {_f(d['recall_at_10'], 4)} recall@1 {_f(d['recall_at_1'], 4)}",
+        *[
+            f"  {next(iter(e))} {e[next(iter(e))]:>4}: recall@10 {_f(e['recall_at_10'], 4)}  "
+            f"p95 {_f(e['p95_ms_k10'], 3)} ms (k=10)"
+            for e in sweep
+        ],
+    ]
 
 
 def _scale_lines(scale: dict[str, Any]) -> list[str]:
@@ -159,20 +187,26 @@ def _scale_lines(scale: dict[str, Any]) -> list[str]:
     if "dense_clustered" in scale:
         lines += _dense_lines(scale["dense_clustered"])
     peak = max(d["peak_rss_mib"], b["peak_rss_mib"], scale.get("dense_clustered", d)["peak_rss_mib"])
-    return [*lines,
-            f"bm25s       build {_f(b['build_seconds'])} s   index +{_f(b['index_rss_delta_mib'], 0)} MiB   "
-            f"search k={b['depth']} p50 {_f(b['latency_ms']['p50'], 3)} p95 {_f(b['latency_ms']['p95'], 3)} ms",
-            f"peak RSS of the bench process {_f(peak, 0)} MiB"]
+    return [
+        *lines,
+        f"bm25s       build {_f(b['build_seconds'])} s   index +{_f(b['index_rss_delta_mib'], 0)} MiB   "
+        f"search k={b['depth']} p50 {_f(b['latency_ms']['p50'], 3)} p95 {_f(b['latency_ms']['p95'], 3)} ms",
+        f"peak RSS of the bench process {_f(peak, 0)} MiB",
+    ]
 
 
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = [f"machine: {m['cpu_model']}, {m['cores_usable']} cores, {m['ram_gib']} GiB, python {m['python']}; "
-             f"load average at start {m['load_average']} / end {results.get('load_average_end')}"]
+    lines = [
+        f"machine: {m['cpu_model']}, {m['cores_usable']} cores, {m['ram_gib']} GiB, python {m['python']}; "
+        f"load average at start {m['load_average']} / end {results.get('load_average_end')}"
+    ]
     busiest = max([m["load_average"][0], *(results.get("load_average_end") or [0.0])[:1]])
     if busiest > m["cores_usable"]:
-        lines.append(f"WARNING: load average {busiest} > {m['cores_usable']} cores: other processes shared the CPU, "
-                     "timings are inflated")
+        lines.append(
+            f"WARNING: load average {busiest} > {m['cores_usable']} cores: other processes shared the CPU, "
+            "timings are inflated"
+        )
     for key, name in (("programme", "programme corpus"), ("resolutions", "First Committee resolutions")):
         if key in results:
             lines += _corpus_lines(name, results[key])

@@ -18,11 +18,22 @@ def summarize(values: Sequence[float]) -> dict[str, float]:
     """n, p50, p95, mean, min, max of ``values`` (milliseconds or any unit, rounded to 4 places)."""
     arr = np.asarray(list(values), dtype=np.float64)
     if arr.size == 0:
-        return {"n": 0, "p50": float("nan"), "p95": float("nan"), "mean": float("nan"),
-                "min": float("nan"), "max": float("nan")}
-    return {"n": int(arr.size), "p50": round(float(np.percentile(arr, 50)), 4),
-            "p95": round(float(np.percentile(arr, 95)), 4), "mean": round(float(arr.mean()), 4),
-            "min": round(float(arr.min()), 4), "max": round(float(arr.max()), 4)}
+        return {
+            "n": 0,
+            "p50": float("nan"),
+            "p95": float("nan"),
+            "mean": float("nan"),
+            "min": float("nan"),
+            "max": float("nan"),
+        }
+    return {
+        "n": int(arr.size),
+        "p50": round(float(np.percentile(arr, 50)), 4),
+        "p95": round(float(np.percentile(arr, 95)), 4),
+        "mean": round(float(arr.mean()), 4),
+        "min": round(float(arr.min()), 4),
+        "max": round(float(arr.max()), 4),
+    }
 
 
 def aggregate_stages(timings: Iterable[Mapping[str, float]]) -> dict[str, dict[str, float]]:
@@ -54,9 +65,16 @@ def machine() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             continue
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cpu_model": cpu_model(), "cores_usable": cores, "cores_logical": os.cpu_count(),
-            "ram_gib": round(psutil.virtual_memory().total / 2**30, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "packages": found, "load_average": load_average()}
+    return {
+        "cpu_model": cpu_model(),
+        "cores_usable": cores,
+        "cores_logical": os.cpu_count(),
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": found,
+        "load_average": load_average(),
+    }
 
 
 def load_average() -> list[float]:

@@ -39,8 +39,9 @@ def random_vectors(n: int, dim: int = DIM, seed: int = 0, chunk: int = 100_000) 
     return out
 
 
-def clustered_vectors(n: int, dim: int = DIM, seed: int = 0, per_cluster: int = 100, spread: float = 0.7,
-                      chunk: int = 100_000) -> np.ndarray:
+def clustered_vectors(
+    n: int, dim: int = DIM, seed: int = 0, per_cluster: int = 100, spread: float = 0.7, chunk: int = 100_000
+) -> np.ndarray:
     """``n`` unit vectors in clusters of about ``per_cluster`` around random centres (Gaussian spread
     ``spread`` in norm): topic structure like real passage embeddings, unlike uniform random vectors,
     whose 10 nearest neighbours are near-ties that no approximate index separates."""
@@ -56,8 +57,9 @@ def clustered_vectors(n: int, dim: int = DIM, seed: int = 0, per_cluster: int = 
     return out
 
 
-def perturbed_queries(vectors: np.ndarray, n: int = N_QUERIES, noise: float = NOISE, seed: int = 1,
-                      with_rows: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+def perturbed_queries(
+    vectors: np.ndarray, n: int = N_QUERIES, noise: float = NOISE, seed: int = 1, with_rows: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Unit queries near ``n`` corpus vectors: v + noise * (random unit direction), renormalised
     (with ``with_rows``, also the rows they were made from)."""
     rng = np.random.default_rng(seed)
@@ -107,20 +109,39 @@ def dense_scale(n: int, kind: str | None = None, seed: int = 0, distribution: st
     t0 = time.perf_counter()
     truth = exact_topk(vectors, queries, 10)
     exact_s = time.perf_counter() - t0
-    out = {"n": n, "dim": DIM, "kind": kind, "generate_seconds": round(gen_s, 2), "build_seconds": round(build_s, 2),
-           "vectors_mib": round(vectors.nbytes / 2**20, 1), "index_rss_delta_mib": round(rss1 - rss0, 1),
-           "peak_rss_mib": round(_peak_mib(), 1), "queries": len(queries), "depth": DEPTH,
-           "latency_ms": summarize(times), "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
-           "recall_at_1": round(recall_at_k(np.array(found), truth, 1), 4),
-           "source_in_top10": round(float(np.mean([src in f[:10] for src, f in zip(sources, found, strict=True)])), 4),
-           "exact_seconds_for_queries": round(exact_s, 2), "noise": NOISE, "distribution": distribution}
+    out = {
+        "n": n,
+        "dim": DIM,
+        "kind": kind,
+        "generate_seconds": round(gen_s, 2),
+        "build_seconds": round(build_s, 2),
+        "vectors_mib": round(vectors.nbytes / 2**20, 1),
+        "index_rss_delta_mib": round(rss1 - rss0, 1),
+        "peak_rss_mib": round(_peak_mib(), 1),
+        "queries": len(queries),
+        "depth": DEPTH,
+        "latency_ms": summarize(times),
+        "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
+        "recall_at_1": round(recall_at_k(np.array(found), truth, 1), 4),
+        "source_in_top10": round(float(np.mean([src in f[:10] for src, f in zip(sources, found, strict=True)])), 4),
+        "exact_seconds_for_queries": round(exact_s, 2),
+        "noise": NOISE,
+        "distribution": distribution,
+    }
     if kind == "ivf":
-        out["ivf"] = {"nlist": dense.ivf_lists(n), "nprobe": dense.IVF_NPROBE,
-                      "sweep": nprobe_sweep(index, queries, truth)}
+        out["ivf"] = {
+            "nlist": dense.ivf_lists(n),
+            "nprobe": dense.IVF_NPROBE,
+            "sweep": nprobe_sweep(index, queries, truth),
+        }
         index.nprobe = dense.IVF_NPROBE
     if kind == "hnsw":
-        out["hnsw"] = {"M": dense.HNSW_M, "ef_construction": dense.HNSW_EF_CONSTRUCTION,
-                       "ef_search": int(index.hnsw.efSearch), "sweep": ef_sweep(index, queries, truth)}
+        out["hnsw"] = {
+            "M": dense.HNSW_M,
+            "ef_construction": dense.HNSW_EF_CONSTRUCTION,
+            "ef_search": int(index.hnsw.efSearch),
+            "sweep": ef_sweep(index, queries, truth),
+        }
         index.hnsw.efSearch = dense.HNSW_EF_SEARCH
     del index, vectors
     gc.collect()
@@ -132,13 +153,14 @@ def ef_sweep(index: Any, queries: np.ndarray, truth: np.ndarray, efs: tuple[int,
     return _sweep(index, queries, truth, "ef_search", efs, lambda v: setattr(index.hnsw, "efSearch", v))
 
 
-def nprobe_sweep(index: Any, queries: np.ndarray, truth: np.ndarray,
-                 values: tuple[int, ...] = (16, 48, 128, 256)) -> list:
+def nprobe_sweep(
+    index: Any, queries: np.ndarray, truth: np.ndarray, values: tuple[int, ...] = (16, 48, 128, 256)
+) -> list:
     """recall@10 and p95 latency (k=10) of an IVF index at several nprobe values."""
     return _sweep(index, queries, truth, "nprobe", values, lambda v: setattr(index, "nprobe", v))
 
 
-def _sweep(index: Any, queries: np.ndarray, truth: np.ndarray, name: str, values: tuple[int, ...], set_value) -> list:  # noqa: ANN001
+def _sweep(index: Any, queries: np.ndarray, truth: np.ndarray, name: str, values: tuple[int, ...], set_value) -> list:
     out = []
     for value in values:
         set_value(value)
@@ -148,8 +170,13 @@ def _sweep(index: Any, queries: np.ndarray, truth: np.ndarray, name: str, values
             _, rows = index.search(queries[i : i + 1], 10)
             times.append((time.perf_counter() - t0) * 1000)
             found.append(rows[0])
-        out.append({name: value, "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
-                    "p95_ms_k10": summarize(times)["p95"]})
+        out.append(
+            {
+                name: value,
+                "recall_at_10": round(recall_at_k(np.array(found), truth, 10), 4),
+                "p95_ms_k10": summarize(times)["p95"],
+            }
+        )
     return out
 
 
@@ -191,8 +218,7 @@ def sparse_scale(n: int, vocab_size: int = 50_000, seed: int = 0) -> dict[str, A
     gen_s = time.perf_counter() - t0
     rng = np.random.default_rng(seed + 1)
     p = zipf_probabilities(len(vocab))
-    queries = [[vocab[i] for i in rng.choice(len(vocab), size=int(rng.integers(3, 7)), p=p)]
-               for _ in range(N_QUERIES)]
+    queries = [[vocab[i] for i in rng.choice(len(vocab), size=int(rng.integers(3, 7)), p=p)] for _ in range(N_QUERIES)]
     rss0 = _rss_mib()
     t0 = time.perf_counter()
     model = sparse.build(streams)
@@ -207,10 +233,18 @@ def sparse_scale(n: int, vocab_size: int = 50_000, seed: int = 0) -> dict[str, A
         t0 = time.perf_counter()
         sparse.search(model, q, DEPTH)
         times.append((time.perf_counter() - t0) * 1000)
-    out = {"n": n, "vocabulary": vocab_size, "mean_tokens": 40, "generate_seconds": round(gen_s, 2),
-           "build_seconds": round(build_s, 2), "index_rss_delta_mib": round(rss1 - rss0, 1),
-           "peak_rss_mib": round(_peak_mib(), 1), "queries": len(queries), "depth": DEPTH,
-           "latency_ms": summarize(times)}
+    out = {
+        "n": n,
+        "vocabulary": vocab_size,
+        "mean_tokens": 40,
+        "generate_seconds": round(gen_s, 2),
+        "build_seconds": round(build_s, 2),
+        "index_rss_delta_mib": round(rss1 - rss0, 1),
+        "peak_rss_mib": round(_peak_mib(), 1),
+        "queries": len(queries),
+        "depth": DEPTH,
+        "latency_ms": summarize(times),
+    }
     del model
     gc.collect()
     return out

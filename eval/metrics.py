@@ -102,8 +102,16 @@ def significance(
     """Paired test (Fisher randomization by default, fixed seed) of system ``a`` against ``b``."""
     q = Qrels({qid: dict(qrels[qid]) for qid in qids})
     ranx_runs = [_ranx_pair(qrels, runs[name], qids, name)[1] for name in (a, b)]
-    report = compare(q, ranx_runs, list(SIGNIFICANCE_METRICS), stat_test=test, max_p=0.05,
-                     random_seed=42, make_comparable=True, rounding_digits=4)
+    report = compare(
+        q,
+        ranx_runs,
+        list(SIGNIFICANCE_METRICS),
+        stat_test=test,
+        max_p=0.05,
+        random_seed=42,
+        make_comparable=True,
+        rounding_digits=4,
+    )
     data = report.to_dict()
     out: dict[str, dict[str, float | bool]] = {}
     for m in SIGNIFICANCE_METRICS:

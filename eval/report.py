@@ -48,8 +48,7 @@ def main_table(results: dict[str, Any]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in results["systems"].items():
         a = r["abstention"]
-        extra = [f"{a['abstained_unanswerable']}/{a['unanswerable']}",
-                 f"{a['wrongly_abstained']}/{a['answerable']}"]
+        extra = [f"{a['abstained_unanswerable']}/{a['unanswerable']}", f"{a['wrongly_abstained']}/{a['answerable']}"]
         lines.append(_row(name, r["overall"], extra))
     return "\n".join(lines)
 
@@ -69,8 +68,10 @@ def significance_text(results: dict[str, Any]) -> str:
     parts = []
     for m, v in sig["metrics"].items():
         verdict = "significant" if v["significant"] else "not significant"
-        parts.append(f"{LABELS.get(m, m)}: {sig['a']} {v[sig['a']]:.3f} vs {sig['b']} {v[sig['b']]:.3f}, "
-                     f"{_p_text(v['p'])} ({verdict} at 0.05)")
+        parts.append(
+            f"{LABELS.get(m, m)}: {sig['a']} {v[sig['a']]:.3f} vs {sig['b']} {v[sig['b']]:.3f}, "
+            f"{_p_text(v['p'])} ({verdict} at 0.05)"
+        )
     return f"Paired {sig['test']}, {sig['a']} vs best single system {sig['b']}: " + "; ".join(parts) + "."
 
 
@@ -79,21 +80,47 @@ def _p_text(p: float) -> str:
 
 
 def summary_line(results: dict[str, Any]) -> str:
-    return (f"{results['questions']} questions, {results['scored']} scored (answerable with a relevant "
-            f"passage), {results['unanswerable']} unanswerable.")
+    return (
+        f"{results['questions']} questions, {results['scored']} scored (answerable with a relevant "
+        f"passage), {results['unanswerable']} unanswerable."
+    )
 
 
 def results_markdown(results: dict[str, Any], focus: str = "hybrid") -> str:
     focus = focus if focus in results["systems"] else next(iter(results["systems"]))
-    parts = ["# unqa retrieval evaluation", "", summary_line(results), "", main_table(results), "",
-             significance_text(results), "", f"## {focus} per kind", "", group_table(results, "per_kind", focus),
-             "", f"## {focus} per language", "", group_table(results, "per_lang", focus), ""]
+    parts = [
+        "# unqa retrieval evaluation",
+        "",
+        summary_line(results),
+        "",
+        main_table(results),
+        "",
+        significance_text(results),
+        "",
+        f"## {focus} per kind",
+        "",
+        group_table(results, "per_kind", focus),
+        "",
+        f"## {focus} per language",
+        "",
+        group_table(results, "per_lang", focus),
+        "",
+    ]
     return "\n".join(parts)
 
 
 def readme_block(results: dict[str, Any]) -> str:
-    return "\n".join([summary_line(results), "", main_table(results), "", significance_text(results),
-                      "", "Regenerate with `make eval` (`unqa eval --update-readme`)."])
+    return "\n".join(
+        [
+            summary_line(results),
+            "",
+            main_table(results),
+            "",
+            significance_text(results),
+            "",
+            "Regenerate with `make eval` (`unqa eval --update-readme`).",
+        ]
+    )
 
 
 def replace_block(text: str, body: str) -> str:
@@ -134,8 +161,13 @@ def plot_comparison(results: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def write_outputs(out: Path, questions: Sequence[GoldQuestion], qrels: Qrels,
-                  responses: dict[str, list[SearchResponse]], results: dict[str, Any]) -> None:
+def write_outputs(
+    out: Path,
+    questions: Sequence[GoldQuestion],
+    qrels: Qrels,
+    responses: dict[str, list[SearchResponse]],
+    results: dict[str, Any],
+) -> None:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for name, resp in responses.items():

@@ -19,24 +19,36 @@ RANK_PRIOR = (0.2, 0.05, 0.0)
 # (question pattern, evidence a passage must show for it)
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "place": (
-        re.compile(r"哪个?(城市|国家|地方)|在哪里|在哪儿|何处|设在|位于|总部|地址|"
-                   r"\bwhere (is|are)\b|which city|located|headquarter", re.I),
+        re.compile(
+            r"哪个?(城市|国家|地方)|在哪里|在哪儿|何处|设在|位于|总部|地址|"
+            r"\bwhere (is|are)\b|which city|located|headquarter",
+            re.I,
+        ),
         re.compile(r"设在|位于|总部设|[\u4e00-\u9fff]{1,6}市(?![场])|located in|based in|headquartered", re.I),
     ),
     "time": (
         re.compile(r"什么时候|何时|哪一?年|几月|日期|截止|\bwhen\b|what year|what date|deadline", re.I),
-        re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\b(19|20)\d{2}\b|January|February|March|April|May|June|July|"
-                   r"August|September|October|November|December", re.I),
+        re.compile(
+            r"\d{4}\s*年|\d{1,2}\s*月|\b(19|20)\d{2}\b|January|February|March|April|May|June|July|"
+            r"August|September|October|November|December",
+            re.I,
+        ),
     ),
     "money": (
         re.compile(r"预算|经费|多少钱|金额|美元|资金数额|budget|how much money|cost|funding amount|dollars", re.I),
         re.compile(r"美元|\$|dollars?|预算[^。]*\d", re.I),
     ),
     "count": (
-        re.compile(r"多少(名|个|位|人|次)|几(名|位|个人)|一共有多少|"
-                   r"how many (staff|people|persons|members|employees)", re.I),
-        re.compile(r"\d+\s*(名|个|位|人|次)|[一二三四五六七八九十百千两]+(名|个|位|人|次)|"
-                   r"\b\d+\s+(staff|people|posts)\b", re.I),
+        re.compile(
+            r"多少(名|个|位|人|次)|几(名|位|个人)|一共有多少|"
+            r"how many (staff|people|persons|members|employees)",
+            re.I,
+        ),
+        re.compile(
+            r"\d+\s*(名|个|位|人|次)|[一二三四五六七八九十百千两]+(名|个|位|人|次)|"
+            r"\b\d+\s+(staff|people|posts)\b",
+            re.I,
+        ),
     ),
     "person": (
         re.compile(r"谁是|是谁|姓名|名字|哪位|who is|who was|name of the (head|director|chair)", re.I),
@@ -72,8 +84,13 @@ def score_sentence(sentence_tokens: set[str], query_tokens: set[str], df: dict[s
     return sum(_idf(t, df, n) for t in query_tokens & sentence_tokens) / total
 
 
-def choose_answer(candidates: Sequence[tuple[str, str, float, float]], query_tokens: Sequence[str],
-                  df: dict[str, int], n: int, tokenize) -> Answer | None:  # noqa: ANN001
+def choose_answer(
+    candidates: Sequence[tuple[str, str, float, float]],
+    query_tokens: Sequence[str],
+    df: dict[str, int],
+    n: int,
+    tokenize,
+) -> Answer | None:
     """The best of (sentence, passage id, dense similarity, rank prior) candidates: similarity to
     the question, plus the share of the question's (IDF-weighted) terms it contains, plus a prior
     for the higher-ranked passage."""

@@ -115,15 +115,21 @@ class Embedded:
     texts: int
 
 
-def embed_passages(passages: Sequence[Passage], encoder: Encoder, context_headers: bool,
-                   show_progress: bool) -> Embedded:
+def embed_passages(
+    passages: Sequence[Passage], encoder: Encoder, context_headers: bool, show_progress: bool
+) -> Embedded:
     """Vectors of every passage and of every sentence of the multi-sentence ones (cached by content)."""
     sentences = sentence_table(passages)
     texts = [passage_text(p, context_headers) for p in passages]
     texts += [_with_context(passages[row], s, context_headers) for row, s in sentences]
     all_vectors, embedded_now = embed(texts, encoder, show_progress)
-    return Embedded(all_vectors[: len(passages)], all_vectors[len(passages) :].reshape(-1, encoder.dim),
-                    sentences, embedded_now, len(texts))
+    return Embedded(
+        all_vectors[: len(passages)],
+        all_vectors[len(passages) :].reshape(-1, encoder.dim),
+        sentences,
+        embedded_now,
+        len(texts),
+    )
 
 
 def write_dense(build_dir: Path, emb: Embedded) -> Any:
@@ -165,9 +171,14 @@ def build_index(
     write_sparse(build_dir, passages)
     store.write_passages(build_dir / store.PASSAGES, passages)
     manifest = make_manifest(passages, encoder, encoder_spec, context_headers, faiss_index, extra)
-    manifest["build"] = {"seconds": round(time.perf_counter() - t0, 2), "embed_seconds": round(t_embed, 2),
-                         "embedded_now": emb.embedded_now, "from_cache": emb.texts - emb.embedded_now,
-                         "sentences": len(emb.sentences), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    manifest["build"] = {
+        "seconds": round(time.perf_counter() - t0, 2),
+        "embed_seconds": round(t_embed, 2),
+        "embedded_now": emb.embedded_now,
+        "from_cache": emb.texts - emb.embedded_now,
+        "sentences": len(emb.sentences),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
     manifest["files"] = store.file_sizes(build_dir)
     store.write_json(build_dir / store.MANIFEST, manifest)
     final = store.commit(index_dir, build_dir)
@@ -175,17 +186,34 @@ def build_index(
     return manifest
 
 
-def make_manifest(passages, encoder, encoder_spec, context_headers, faiss_index, extra) -> dict[str, Any]:  # noqa: ANN001
+def make_manifest(passages, encoder, encoder_spec, context_headers, faiss_index, extra) -> dict[str, Any]:
     return {
         "format_version": store.FORMAT_VERSION,
-        "model": {"spec": encoder_spec, "name": encoder.name, "fingerprint": encoder.fingerprint,
-                  "dimension": encoder.dim, "normalized": True},
-        "faiss": {"kind": dense.choose_kind(faiss_index.ntotal), "ntotal": int(faiss_index.ntotal),
-                  "metric": "inner_product", "ann_threshold": dense.ANN_THRESHOLD,
-                  **({"nlist": dense.ivf_lists(faiss_index.ntotal), "nprobe": dense.IVF_NPROBE}
-                     if dense.choose_kind(faiss_index.ntotal) == "ivf" else {})},
-        "bm25": {"library": "bm25s", "k1": 1.2, "b": 0.75, "tokenizer": "jieba cut_for_search + UN terms",
-                 "dictionary_hash": dictionary_hash()},
+        "model": {
+            "spec": encoder_spec,
+            "name": encoder.name,
+            "fingerprint": encoder.fingerprint,
+            "dimension": encoder.dim,
+            "normalized": True,
+        },
+        "faiss": {
+            "kind": dense.choose_kind(faiss_index.ntotal),
+            "ntotal": int(faiss_index.ntotal),
+            "metric": "inner_product",
+            "ann_threshold": dense.ANN_THRESHOLD,
+            **(
+                {"nlist": dense.ivf_lists(faiss_index.ntotal), "nprobe": dense.IVF_NPROBE}
+                if dense.choose_kind(faiss_index.ntotal) == "ivf"
+                else {}
+            ),
+        },
+        "bm25": {
+            "library": "bm25s",
+            "k1": 1.2,
+            "b": 0.75,
+            "tokenizer": "jieba cut_for_search + UN terms",
+            "dictionary_hash": dictionary_hash(),
+        },
         "glossary_hash": glossary_hash(),
         "corpus_hash": corpus_hash(passages),
         "passages": len(passages),

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from unqa.config import cache_dir
+from unqa.paths import cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,9 @@ def embed_with_cache(
     keys = [text_key(t) for t in texts]
     known = cache.get_many(sorted(set(keys)))
     # shortest first: texts of similar length share a batch (less padding in the encoder)
-    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items(),
-                  key=lambda kv: (len(kv[1]), kv[0]))
+    todo = sorted(
+        {k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items(), key=lambda kv: (len(kv[1]), kv[0])
+    )
     bar = tqdm(total=len(todo), desc="embedding", unit="passage", disable=not show_progress or not todo)
     for i in range(0, len(todo), BATCH):
         batch = todo[i : i + BATCH]

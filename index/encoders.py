@@ -17,8 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from unqa.config import set_offline
 from unqa.model import UnqaError
+from unqa.paths import set_offline
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class SentenceTransformerEncoder:
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._model.encode_document)
 
-    def _encode(self, texts: Sequence[str], fn) -> np.ndarray:  # noqa: ANN001
+    def _encode(self, texts: Sequence[str], fn) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vecs = fn(list(texts), normalize_embeddings=True, batch_size=32, show_progress_bar=False)

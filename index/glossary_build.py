@@ -51,8 +51,10 @@ def best_pairs(pairs: Counter[tuple[str, str]]) -> dict[str, str]:
 
 
 def write_tsv(pairs: dict[str, str], out: Path, source: str) -> None:
-    lines = [f"# Harvested by index/glossary_build.py from aligned resolution titles under {source}.",
-             "# English title\tChinese title (source of the texts: United Nations)"]
+    lines = [
+        f"# Harvested by index/glossary_build.py from aligned resolution titles under {source}.",
+        "# English title\tChinese title (source of the texts: United Nations)",
+    ]
     lines += [f"{en}\t{zh}" for en, zh in pairs.items()]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -64,9 +64,18 @@ def clean_query(query: object) -> tuple[str, list[str]]:
 class Searcher:
     """A loaded, read-only index; safe to share between threads (Streamlit sessions)."""
 
-    def __init__(self, directory: Path, manifest: dict[str, Any], passages: list[Passage],
-                 faiss_index: Any, bm25: Any, lexicon: dict[str, Any], encoder: Encoder,
-                 sentences: SentenceLane, bm25_en: Any = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        manifest: dict[str, Any],
+        passages: list[Passage],
+        faiss_index: Any,
+        bm25: Any,
+        lexicon: dict[str, Any],
+        encoder: Encoder,
+        sentences: SentenceLane,
+        bm25_en: Any = None,
+    ) -> None:
         self.directory = directory
         self.manifest = manifest
         self.passages = passages
@@ -126,12 +135,14 @@ class Searcher:
         return sorted({p.citation.document for p in self.passages})
 
     # ---- search --------------------------------------------------------------------------
-    def search(self, query: str, k: int = 10, *, config: SearchConfig | None = None,
-               filters: Filters | None = None) -> SearchResponse:
+    def search(
+        self, query: str, k: int = 10, *, config: SearchConfig | None = None, filters: Filters | None = None
+    ) -> SearchResponse:
         return self.batch_search([query], k, config=config, filters=filters)[0]
 
-    def batch_search(self, queries: Sequence[str], k: int = 10, *, config: SearchConfig | None = None,
-                     filters: Filters | None = None) -> list[SearchResponse]:
+    def batch_search(
+        self, queries: Sequence[str], k: int = 10, *, config: SearchConfig | None = None, filters: Filters | None = None
+    ) -> list[SearchResponse]:
         config = config or SearchConfig()
         cleaned = [clean_query(q) for q in queries]
         if not cleaned:
@@ -156,8 +167,16 @@ class Searcher:
         keep = np.array([_passes(p, filters) for p in self.passages], dtype=np.float32)
         return keep
 
-    def _one(self, query: str, vec: np.ndarray | None, k: int, config: SearchConfig,
-             mask: np.ndarray | None, notices: list[str], t_encode: float) -> SearchResponse:
+    def _one(
+        self,
+        query: str,
+        vec: np.ndarray | None,
+        k: int,
+        config: SearchConfig,
+        mask: np.ndarray | None,
+        notices: list[str],
+        t_encode: float,
+    ) -> SearchResponse:
         timings = {"encode": t_encode}
         t = time.perf_counter()
         dense_run = self._dense(vec, config.depth, mask) if vec is not None else {}
@@ -191,8 +210,9 @@ class Searcher:
         rows, scores = sparse.search(self._bm25, tokens, depth, mask)
         return {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
 
-    def _with_english(self, tokens: list[str], run: dict[int, float], depth: int,
-                      mask: np.ndarray | None) -> dict[int, float]:
+    def _with_english(
+        self, tokens: list[str], run: dict[int, float], depth: int, mask: np.ndarray | None
+    ) -> dict[int, float]:
         """An English question also searches the English parallel text (scores scaled to the Chinese lane's);
         its Chinese glossary tokens are not in that vocabulary and drop out."""
         rows, scores = sparse.search(self._bm25_en, tokens, depth, mask)
@@ -211,8 +231,15 @@ class Searcher:
         extra = [t for term in translate_terms(query) for t in tokenize(term)] if config.glossary else []
         return tokens + extra, "en-glossary" if extra else "en"
 
-    def _fuse(self, query: str, dense_run: dict[int, float], bm25_run: dict[int, float], lang: str,
-              config: SearchConfig, mask: np.ndarray | None) -> tuple[dict[int, float], bool]:
+    def _fuse(
+        self,
+        query: str,
+        dense_run: dict[int, float],
+        bm25_run: dict[int, float],
+        lang: str,
+        config: SearchConfig,
+        mask: np.ndarray | None,
+    ) -> tuple[dict[int, float], bool]:
         if config.mode == "dense":
             return dict(dense_run), False
         if config.mode == "bm25":
@@ -241,34 +268,47 @@ class Searcher:
                 fused[row] = fused.get(row, 0.0) + MENTION_BOOST
         return found
 
-    def _hits(self, fused: dict[int, float], k: int, dense_run: dict[int, float],
-              bm25_run: dict[int, float]) -> list[Hit]:
+    def _hits(
+        self, fused: dict[int, float], k: int, dense_run: dict[int, float], bm25_run: dict[int, float]
+    ) -> list[Hit]:
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, k)]
         return [
-            Hit(passage=self.passages[row], score=score, rank=rank,
-                sources=tuple(n for n, run in (("dense", dense_run), ("bm25", bm25_run)) if row in run))
+            Hit(
+                passage=self.passages[row],
+                score=score,
+                rank=rank,
+                sources=tuple(n for n, run in (("dense", dense_run), ("bm25", bm25_run)) if row in run),
+            )
             for rank, (row, score) in enumerate(ranked, start=1)
         ]
 
-    def _respond(self, query: str, vec: np.ndarray | None, hits: list[Hit], tokens: list[str],
-                 dense_run: dict[int, float], symbol_hit: bool, config: SearchConfig,
-                 notices: list[str]) -> SearchResponse:
+    def _respond(
+        self,
+        query: str,
+        vec: np.ndarray | None,
+        hits: list[Hit],
+        tokens: list[str],
+        dense_run: dict[int, float],
+        symbol_hit: bool,
+        config: SearchConfig,
+        notices: list[str],
+    ) -> SearchResponse:
         n = max(1, len(self.passages))
         abstained = config.abstain and not symbol_hit and self._abstain(query, hits, tokens, dense_run, n)
         answer = None
         if hits and not abstained:
             candidates = self._sentences.candidates(hits, vec, self._row)
             answer = answers.choose_answer(candidates, tokens, self._df, n, self.token_set)
-        return SearchResponse(query=query, abstained=abstained, answer=answer, hits=tuple(hits),
-                              notices=tuple(notices))
+        return SearchResponse(query=query, abstained=abstained, answer=answer, hits=tuple(hits), notices=tuple(notices))
 
-    def _abstain(self, query: str, hits: list[Hit], tokens: list[str], dense_run: dict[int, float],
-                 n: int) -> bool:
+    def _abstain(self, query: str, hits: list[Hit], tokens: list[str], dense_run: dict[int, float], n: int) -> bool:
         if not hits or not tokens or answers.type_unmet(query, hits):
             return True
         top_dense = max(dense_run.values(), default=0.0)
-        lexical = max((answers.score_sentence(self.token_set(h.passage.text), set(tokens), self._df, n)
-                       for h in hits[:3]), default=0.0)
+        lexical = max(
+            (answers.score_sentence(self.token_set(h.passage.text), set(tokens), self._df, n) for h in hits[:3]),
+            default=0.0,
+        )
         key = "zh" if is_cjk(query) else "en" if translate_terms(query) else "en-no-glossary"
         threshold = ABSTAIN_DENSE[key]
         return top_dense < threshold and lexical < ABSTAIN_LEXICAL
@@ -278,8 +318,9 @@ class SentenceLane:
     """Sentence vectors of multi-sentence passages (computed at ingest): a passage's dense score is
     its best sentence's when that is higher, and answer sentences are scored without a model call."""
 
-    def __init__(self, rows: list[int], texts: list[str], index: Any, vectors: np.ndarray,
-                 passage_vectors: np.ndarray) -> None:
+    def __init__(
+        self, rows: list[int], texts: list[str], index: Any, vectors: np.ndarray, passage_vectors: np.ndarray
+    ) -> None:
         self.rows, self.texts, self.index = rows, texts, index
         self.vectors, self.passage_vectors = vectors, passage_vectors
         self.by_passage: dict[int, list[int]] = defaultdict(list)
@@ -305,8 +346,9 @@ class SentenceLane:
                 best[row] = max(float(score), best.get(row, -1.0))
         return best
 
-    def candidates(self, hits: Sequence[Hit], vec: np.ndarray | None,
-                   row_of: dict[str, int]) -> list[tuple[str, str, float, float]]:
+    def candidates(
+        self, hits: Sequence[Hit], vec: np.ndarray | None, row_of: dict[str, int]
+    ) -> list[tuple[str, str, float, float]]:
         """(sentence, passage id, similarity to the question, rank prior) for the top passages."""
         out = []
         for hit, prior in zip(hits[:3], answers.RANK_PRIOR, strict=False):
@@ -333,10 +375,12 @@ def check_encoder(manifest: dict[str, Any], encoder: Encoder, index_dir: Path | 
 
 def _passes(p: Passage, f: Filters) -> bool:
     sub = p.citation.path[1] if len(p.citation.path) > 1 else ""
-    return ((not f.documents or p.citation.document in f.documents)
-            and (not f.subprogrammes or sub in f.subprogrammes)
-            and (not f.kinds or p.kind in f.kinds)
-            and (not f.langs or p.lang in f.langs))
+    return (
+        (not f.documents or p.citation.document in f.documents)
+        and (not f.subprogrammes or sub in f.subprogrammes)
+        and (not f.kinds or p.kind in f.kinds)
+        and (not f.langs or p.lang in f.langs)
+    )
 
 
 def _ms(t: float) -> float:

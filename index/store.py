@@ -56,8 +56,11 @@ def read_passages(path: Path) -> list[Passage]:
 
 def file_sizes(build_dir: Path) -> dict[str, int]:
     """Size of every data file of a build (recorded in the manifest, checked on load)."""
-    return {str(f.relative_to(build_dir)): f.stat().st_size for f in sorted(build_dir.rglob("*"))
-            if f.is_file() and f.name != MANIFEST}
+    return {
+        str(f.relative_to(build_dir)): f.stat().st_size
+        for f in sorted(build_dir.rglob("*"))
+        if f.is_file() and f.name != MANIFEST
+    }
 
 
 def verify(index_dir: Path) -> dict[str, Any]:
@@ -69,8 +72,10 @@ def verify(index_dir: Path) -> dict[str, Any]:
     actual = file_sizes(directory)
     damaged = sorted(name for name, size in recorded.items() if actual.get(name) != size)
     if damaged:
-        raise IndexStateError(f"index at {index_dir} is damaged ({', '.join(damaged[:3])} missing or truncated); "
-                              f"rebuild it with unqa ingest")
+        raise IndexStateError(
+            f"index at {index_dir} is damaged ({', '.join(damaged[:3])} missing or truncated); "
+            f"rebuild it with unqa ingest"
+        )
     return manifest
 
 

@@ -19,9 +19,12 @@ PARAGRAPH_BONUS = 10.0
 RESPONSIBLE_BONUS = 0.3
 
 _ZH_NUM = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_SUB_Q = re.compile(r"(?:次级方案|sub-?programme)\s*(?:第\s*)?([1-9一二三四五六七八九])|"
-                    r"第\s*([1-9一二三四五六七八九])\s*个?\s*次级方案|"
-                    r"(first|second|third|fourth|fifth) sub-?programme", re.I)
+_SUB_Q = re.compile(
+    r"(?:次级方案|sub-?programme)\s*(?:第\s*)?([1-9一二三四五六七八九])|"
+    r"第\s*([1-9一二三四五六七八九])\s*个?\s*次级方案|"
+    r"(first|second|third|fourth|fifth) sub-?programme",
+    re.I,
+)
 _ORDINAL_EN = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
 KIND_BONUS = 0.15
 # a question that names a part of the framework lifts the passages of that kind
@@ -34,9 +37,12 @@ _KIND_Q = {
 _PARA_Q = re.compile(r"(?<![\d./])(\d{1,2}\.\d{1,2})(?![\d/])\s*(?:\(\s*([a-z])\s*\))?")
 _ASKS_WHO = re.compile(
     r"哪个?(部门|机构|办公室|单位|处|厅)|由谁|谁负责|谁来|哪一?个?实体|"
-    r"which (office|department|unit|body|entity)|who (is responsible|implements|carries out|executes|runs)", re.I)
+    r"which (office|department|unit|body|entity)|who (is responsible|implements|carries out|executes|runs)",
+    re.I,
+)
 _STATES_WHO = re.compile(
-    r"由[^。，；]{1,30}(厅|处|办事处|部|中心)[^。，；]{0,6}执行|(厅|处|办事处)对[^。]{0,12}负有|负责")
+    r"由[^。，；]{1,30}(厅|处|办事处|部|中心)[^。，；]{0,6}执行|(厅|处|办事处)对[^。]{0,12}负有|负责"
+)
 _PROGRAMME_LEVEL = re.compile(r"(?<!次级)方案|(?<!sub)(?<!sub-)programme", re.I)
 
 

@@ -2,7 +2,7 @@
 
 Re-running ``unqa ingest`` over thousands of UN XML files then parses only the files that are new
 or changed, so one changed document is re-indexed in seconds whatever the corpus size. The cache
-is plain JSON under ``unqa.config.cache_dir()/documents`` (safe to delete at any time)."""
+is plain JSON under ``unqa.paths.cache_dir()/documents`` (safe to delete at any time)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from unqa.config import cache_dir
 from unqa.model import Document, Passage
+from unqa.paths import cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +50,16 @@ def _load(path: Path) -> Document | None:
 
 
 def _store(path: Path, doc: Document) -> None:
-    data = {"doc_id": doc.doc_id, "symbol": doc.symbol, "title": doc.title, "lang": doc.lang,
-            "source": doc.source, "sha256": doc.sha256, "meta": doc.meta,
-            "passages": [p.to_dict() for p in doc.passages]}
+    data = {
+        "doc_id": doc.doc_id,
+        "symbol": doc.symbol,
+        "title": doc.title,
+        "lang": doc.lang,
+        "source": doc.source,
+        "sha256": doc.sha256,
+        "meta": doc.meta,
+        "passages": [p.to_dict() for p in doc.passages],
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from unqa.config import CORPUS_DIR, SHARED_DIR, set_offline
+from unqa.paths import CORPUS_DIR, SHARED_DIR, set_offline
 
 set_offline()
 os.environ.setdefault("TQDM_DISABLE", "1")

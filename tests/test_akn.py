@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 
 from ingest.akn import AKN_NS, is_first_committee, read_akn
-from unqa.config import SHARED_DIR
 from unqa.model import Document, IngestError
+from unqa.paths import SHARED_DIR
 
 XML = SHARED_DIR / "un-xml"
 GA75 = XML / "GA" / "75session"
@@ -147,7 +147,7 @@ def test_passage_ids_have_no_whitespace() -> None:
 
 
 def test_subpoints_give_paragraph_true_answer_citations() -> None:
-    from unqa.ui.format import answer_citation
+    from unqa_app.ui.format import answer_citation
 
     doc = read_akn(XML / "SC" / "Pre-2020" / "2004" / "S_RES_1540_N0432843.xml")
     op8 = next(p for p in doc.passages if p.id == "S/RES/1540(2004)#op8")

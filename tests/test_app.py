@@ -13,11 +13,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from unqa import config
+from unqa import paths as config
 from unqa.model import Answer, Citation, Hit, IndexStateError, Passage, QueryError, SearchResponse
-from unqa.ui import service
-from unqa.ui.format import widget_key
-from unqa.ui.i18n import EXAMPLE_QUESTIONS, SOURCE_FOOTER
+from unqa_app.ui import service
+from unqa_app.ui.format import widget_key
+from unqa_app.ui.i18n import EXAMPLE_QUESTIONS, SOURCE_FOOTER
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PROG = "A/65/6 (Prog. 3)"

@@ -17,11 +17,11 @@ import pytest
 
 from index.encoders import MAX_QUERY_CHARS
 from index.search import clean_query
-from unqa.cli import main
-from unqa.config import CORPUS_DIR
 from unqa.model import QueryError
-from unqa.ui import cards, export, permalink
-from unqa.ui.highlight import highlight, query_terms
+from unqa.paths import CORPUS_DIR
+from unqa_app.cli import main
+from unqa_app.ui import cards, export, permalink
+from unqa_app.ui.highlight import highlight, query_terms
 
 IMG = "<img src=x onerror=alert(1)>"
 MD_LINK = "[x](javascript:alert(1))"
@@ -94,12 +94,15 @@ def test_punctuation_or_emoji_only_abstains(searcher, query: str) -> None:
     assert response.abstained and response.answer is None
 
 
-@pytest.mark.parametrize("query", [
-    "裁军\x00事务厅\x01的\x7f任务\u200b\u202e是什么",
-    "\x1b[31m常规武器\x1b[0m",
-    "核\ud800武器",  # lone surrogate
-    "小武器\r\n\x0b\x0c轻武器",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "裁军\x00事务厅\x01的\x7f任务\u200b\u202e是什么",
+        "\x1b[31m常规武器\x1b[0m",
+        "核\ud800武器",  # lone surrogate
+        "小武器\r\n\x0b\x0c轻武器",
+    ],
+)
 def test_control_characters_and_nul_are_stripped(searcher, query: str) -> None:
     response = searcher.search(query, 5)
     assert _no_controls(response.query)
@@ -112,11 +115,14 @@ def test_control_characters_through_the_cli(capsys, real_index) -> None:
     assert _no_controls(json.loads(out)["query"])
 
 
-@pytest.mark.parametrize("query", [
-    "disarmament 裁军 разоружение نزع السلاح निरस्त्रीकरण",
-    "Ｏｆｆｉｃｅ　ｆｏｒ　裁军事务 ＵＮＯＤＡ",
-    "核武器 nuclear weapons 核兵器 핵무기",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "disarmament 裁军 разоружение نزع السلاح निरस्त्रीकरण",
+        "Ｏｆｆｉｃｅ　ｆｏｒ　裁军事务 ＵＮＯＤＡ",
+        "核武器 nuclear weapons 核兵器 핵무기",
+    ],
+)
 def test_mixed_scripts_do_not_crash(searcher, query: str) -> None:
     response = searcher.search(query, 5)
     assert response.hits and len(response.hits) <= 5
@@ -125,8 +131,9 @@ def test_mixed_scripts_do_not_crash(searcher, query: str) -> None:
 # ---------------------------------------------------------------- document symbols
 
 
-@pytest.mark.parametrize("query", ["A / RES / 64 / 36", "６４／３６", "a/res/64/36", "第 64 / 36 号决议",
-                                   "A/RES/64/36"])
+@pytest.mark.parametrize(
+    "query", ["A / RES / 64 / 36", "６４／３６", "a/res/64/36", "第 64 / 36 号决议", "A/RES/64/36"]
+)
 def test_symbol_with_odd_spacing_hits_the_symbol_lane(searcher, query: str) -> None:
     response = searcher.search(query, 5)
     top = response.hits[0].passage
@@ -284,8 +291,14 @@ def bad_ingest(tmp_path_factory: pytest.TempPathFactory, real_index) -> dict:
         if line.startswith("SKIPPED "):
             source, _, reason = line.removeprefix("SKIPPED ").partition(": ")
             skipped[Path(source).name] = reason
-    return {"code": code, "out": out.getvalue(), "err": err.getvalue(), "skipped": skipped, "index": index,
-            "seconds": time.perf_counter() - started}
+    return {
+        "code": code,
+        "out": out.getvalue(),
+        "err": err.getvalue(),
+        "skipped": skipped,
+        "index": index,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def test_ingest_with_bad_documents_exits_3(bad_ingest) -> None:
@@ -314,8 +327,13 @@ def test_good_documents_are_ingested(bad_ingest) -> None:
         assert name not in bad_ingest["skipped"], (name, bad_ingest["skipped"].get(name))
     passages = read_passages(bad_ingest["index"] / "passages.jsonl")
     texts = "\n".join(p.text for p in passages)
-    for needle in ("国家报告", "带字节顺序标记的文本", "没有字节顺序标记", "联合国区域和平与裁军中心",
-                   "page 1 about small arms"):
+    for needle in (
+        "国家报告",
+        "带字节顺序标记的文本",
+        "没有字节顺序标记",
+        "联合国区域和平与裁军中心",
+        "page 1 about small arms",
+    ):
         assert needle in texts, needle
 
 

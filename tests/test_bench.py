@@ -31,10 +31,10 @@ class FakeEncoder:
         v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
         return v / np.linalg.norm(v)
 
-    def encode_queries(self, texts):  # noqa: ANN001, ANN201
+    def encode_queries(self, texts):
         return np.stack([self._vec("q:" + t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
-    def encode_passages(self, texts):  # noqa: ANN001, ANN201
+    def encode_passages(self, texts):
         return np.stack([self._vec("p:" + t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
 
@@ -121,12 +121,20 @@ def test_token_streams_and_sparse_scale() -> None:
 
 
 def test_targets_ok_miss_and_missing() -> None:
-    results = {"programme": {"latency": {"stages_ms": {"total": {"p95": 12.0}}},
-                             "overhead": {"ratio_p50": 4.0}, "embedding": {"ratio_to_raw": 0.95},
-                             "ingest": {"seconds": 1.0}, "index": {"build_seconds": 40.0},
-                             "cold_start": {"to_first_answer_s": 2.0}},
-               "scale": {"dense": {"n": 1000, "latency_ms": {"p95": 1.0}, "recall_at_10": 0.5},
-                         "bm25": {"latency_ms": {"p95": 80.0}}}}
+    results = {
+        "programme": {
+            "latency": {"stages_ms": {"total": {"p95": 12.0}}},
+            "overhead": {"ratio_p50": 4.0},
+            "embedding": {"ratio_to_raw": 0.95},
+            "ingest": {"seconds": 1.0},
+            "index": {"build_seconds": 40.0},
+            "cold_start": {"to_first_answer_s": 2.0},
+        },
+        "scale": {
+            "dense": {"n": 1000, "latency_ms": {"p95": 1.0}, "recall_at_10": 0.5},
+            "bm25": {"latency_ms": {"p95": 80.0}},
+        },
+    }
     rows = {r["target"]: r for r in evaluate(results)}
     assert rows["warm p95 end-to-end, programme"]["status"] == "OK"
     assert rows["warm p95 end-to-end, resolutions"]["status"] == "n/a"
@@ -166,7 +174,7 @@ def test_run_bench_json_shape(fake_encoder: FakeEncoder, tmp_path: Path, monkeyp
 
 
 def test_cli_registers_bench() -> None:
-    from unqa.cli import build_parser
+    from unqa_app.cli import build_parser
 
     args = build_parser().parse_args(["bench", "--quick", "--scale", "10", "--out", "x.json"])
     assert args.quick and args.scale == 10 and args.out == Path("x.json") and not args.resolutions

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import pytest
 
-from unqa.ui.format import widget_key
+from unqa_app.ui.format import widget_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -267,6 +267,11 @@ def test_concurrent_browser_sessions_get_the_sequential_results(app_url: str, br
         for c in contexts:
             c.close()
     SHOT.parent.mkdir(parents=True, exist_ok=True)
-    (SHOT.parent / "app_load.json").write_text(json.dumps(
-        {"sessions": len(LOAD_QUESTIONS), "seconds_until_results": seconds,
-         "all_done_s": max(seconds.values())}, ensure_ascii=False, indent=2), encoding="utf-8")
+    (SHOT.parent / "app_load.json").write_text(
+        json.dumps(
+            {"sessions": len(LOAD_QUESTIONS), "seconds_until_results": seconds, "all_done_s": max(seconds.values())},
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )

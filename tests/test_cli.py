@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unqa.cli import main
+from unqa_app.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def test_errors_exit_2_with_a_message(real_index: Path, tmp_path: Path, capsys) 
 
 
 def test_ingest_prints_and_writes_its_summary(real_index: Path, tmp_path: Path, capsys) -> None:
-    from unqa.config import CORPUS_DIR
+    from unqa.paths import CORPUS_DIR
 
     index = tmp_path / "index"
     assert main(["ingest", str(CORPUS_DIR), "--index", str(index), "--no-progress"]) == 0

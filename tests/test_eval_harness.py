@@ -38,8 +38,12 @@ QUESTIONS = [
 ]
 # Deterministic rankings per mode: relevant passage at rank 1, 2 and 4 for "hybrid".
 RANKINGS = {
-    "hybrid": {"最终目标？": ["P#1", "P#2"], "Who executes it?": ["P#1", "P#3"],
-               "集束弹药？": ["P#4", "P#5", "P#2", "R#op1"], "城市？": ["P#2"]},
+    "hybrid": {
+        "最终目标？": ["P#1", "P#2"],
+        "Who executes it?": ["P#1", "P#3"],
+        "集束弹药？": ["P#4", "P#5", "P#2", "R#op1"],
+        "城市？": ["P#2"],
+    },
     "bm25": {"最终目标？": ["P#2", "P#1"], "Who executes it?": [], "集束弹药？": ["P#5", "P#4"], "城市？": []},
 }
 ABSTAIN = {"城市？", "Who executes it?"}
@@ -57,8 +61,9 @@ class FakeSearcher:
         return [self._response(q, ranking.get(q, [])[:k]) for q in queries]
 
     def _response(self, query, pids):
-        hits = tuple(Hit(self._by_id[pid], score=1.0 if i < 2 else 0.5 - i / 10, rank=i + 1)
-                     for i, pid in enumerate(pids))
+        hits = tuple(
+            Hit(self._by_id[pid], score=1.0 if i < 2 else 0.5 - i / 10, rank=i + 1) for i, pid in enumerate(pids)
+        )
         return SearchResponse(query=query, abstained=query in ABSTAIN, answer=None, hits=hits)
 
 
@@ -97,9 +102,14 @@ def test_groups_and_abstention(evaluated):
     hybrid = results["systems"]["hybrid"]
     assert set(hybrid["per_kind"]) == {"paraphrase", "structure", "mandate"}
     assert hybrid["per_lang"]["en"]["mrr@10"] == pytest.approx(0.5)  # abstained, still ranked
-    assert hybrid["abstention"] == {"unanswerable": 1, "abstained_unanswerable": 1,
-                                    "abstain_rate_unanswerable": 1.0, "answerable": 3,
-                                    "wrongly_abstained": 1, "wrong_abstain_rate": pytest.approx(1 / 3)}
+    assert hybrid["abstention"] == {
+        "unanswerable": 1,
+        "abstained_unanswerable": 1,
+        "abstain_rate_unanswerable": 1.0,
+        "answerable": 3,
+        "wrongly_abstained": 1,
+        "wrong_abstain_rate": pytest.approx(1 / 3),
+    }
     assert hybrid["per_question_mrr@10"] == {"p001": 1.0, "p002": 0.5, "r001": 0.25}
 
 
@@ -121,8 +131,13 @@ def test_judgments_merge(tmp_path):
         {"time": "2024-01-01T10:00:01", "query": "最终目标？", "passage_id": "P#4", "relevant": True, "session": "a"},
         {"time": "2024-01-01T10:05:00", "query": "最终目标？", "passage_id": "P#4", "relevant": False, "session": "b"},
         {"time": "2024-01-01T10:06:00", "query": "最终目标？", "passage_id": "P#1", "relevant": False, "session": "b"},
-        {"time": "2024-01-01T10:07:00", "query": "not a gold question", "passage_id": "P#3", "relevant": True,
-         "session": "b"},
+        {
+            "time": "2024-01-01T10:07:00",
+            "query": "not a gold question",
+            "passage_id": "P#3",
+            "relevant": True,
+            "session": "b",
+        },
     ]
     write_judgments(f, rows)
     f.write_text(f.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
@@ -188,8 +203,12 @@ def test_readme_block_rewrite(tmp_path, evaluated):
 
 
 def test_check_expected():
-    systems = [harness.System("a", expected={"mrr@10": 0.5}), harness.System("b", expected={"mrr@10": 0.5}),
-               harness.System("c", expected={"mrr@10": 0.5}), harness.System("d")]
+    systems = [
+        harness.System("a", expected={"mrr@10": 0.5}),
+        harness.System("b", expected={"mrr@10": 0.5}),
+        harness.System("c", expected={"mrr@10": 0.5}),
+        harness.System("d"),
+    ]
     results = {n: {"overall": {"mrr@10": v}} for n, v in (("a", 0.5), ("b", 0.504), ("c", 0.49), ("d", 0.1))}
     assert [row[0] for row in harness.check_expected(systems, results)] == ["OK", "OKish", "FAIL", "SKIP"]
 
@@ -206,7 +225,7 @@ def test_conditions_file():
 
 
 def test_cli_registers_eval():
-    from unqa.commands import eval as eval_cmd
+    from unqa_app.commands import eval as eval_cmd
 
     parser = argparse.ArgumentParser()
     eval_cmd.register(parser.add_subparsers())

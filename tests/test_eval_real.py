@@ -7,7 +7,7 @@ import pytest
 from eval import harness
 from eval.gold import load_gold, programme_only
 from index.config import SearchConfig
-from unqa.config import CORPUS_DIR, SHARED_DIR
+from unqa.paths import CORPUS_DIR, SHARED_DIR
 
 pytestmark = pytest.mark.slow
 

@@ -20,9 +20,9 @@ import pytest
 
 from index import dense, store
 from index.search import Searcher
-from unqa.cli import main
-from unqa.config import CORPUS_DIR, REPO_ROOT
 from unqa.model import IndexStateError
+from unqa.paths import CORPUS_DIR, REPO_ROOT
+from unqa_app.cli import main
 
 TINY = "国家报告：裁军事务厅负责常规武器和小武器问题。\n\n第二段：核不扩散条约缔约国审议大会的筹备工作。\n"
 
@@ -106,7 +106,7 @@ def test_truncated_manifest(index_copy: Path, searcher) -> None:
     _assert_clear_cli_error(index_copy)
 
 
-def _edit_manifest(index: Path, edit) -> None:  # noqa: ANN001
+def _edit_manifest(index: Path, edit) -> None:
     path = (index / store.MANIFEST).resolve()
     manifest = json.loads(path.read_text(encoding="utf-8"))
     edit(manifest)
@@ -220,7 +220,7 @@ def _corpus_version(folder: Path, n: int) -> None:
 
 
 def _ingest_cmd(corpus: Path, index: Path) -> list[str]:
-    return [sys.executable, "-m", "unqa", "ingest", str(corpus), "--index", str(index), "--no-progress"]
+    return [sys.executable, "-m", "unqa_app", "ingest", str(corpus), "--index", str(index), "--no-progress"]
 
 
 def _env() -> dict[str, str]:
@@ -242,8 +242,9 @@ def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path: Path, 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     _corpus_version(corpus, 0)
     started = time.perf_counter()
-    first = subprocess.run(_ingest_cmd(corpus, index), cwd=REPO_ROOT, env=_env(), capture_output=True,
-                           text=True, timeout=240)
+    first = subprocess.run(
+        _ingest_cmd(corpus, index), cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=240
+    )
     full = time.perf_counter() - started
     assert first.returncode == 0, first.stderr[-2000:]
     fingerprints = {_check_index(index, searcher)["inputs_fingerprint"]}
@@ -251,8 +252,9 @@ def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path: Path, 
     for n in range(1, 5):
         _corpus_version(corpus, n)
         delay = rng.uniform(0.1, 1.0) * full
-        proc = subprocess.Popen(_ingest_cmd(corpus, index), cwd=REPO_ROOT, env=_env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _ingest_cmd(corpus, index), cwd=REPO_ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             proc.wait(timeout=delay)
             outcomes.append(("finished", round(delay, 2)))
@@ -265,8 +267,9 @@ def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path: Path, 
     print(f"full ingest {full:.1f} s; interrupted runs (outcome, delay s): {outcomes}")
     assert any(kind == "killed" for kind, _ in outcomes), outcomes
     _corpus_version(corpus, 99)
-    final = subprocess.run(_ingest_cmd(corpus, index), cwd=REPO_ROOT, env=_env(), capture_output=True,
-                           text=True, timeout=240)
+    final = subprocess.run(
+        _ingest_cmd(corpus, index), cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=240
+    )
     assert final.returncode == 0, final.stderr[-2000:]
     manifest = _check_index(index, searcher)
     assert manifest["inputs_fingerprint"] not in fingerprints

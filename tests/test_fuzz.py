@@ -15,16 +15,14 @@ from hypothesis import strategies as st
 from index.encoders import MAX_QUERY_CHARS
 from index.search import clean_query
 from ingest.clean import clean_text, join_lines, normalize_chars
-from unqa.config import CORPUS_DIR
 from unqa.model import IngestError, QueryError
+from unqa.paths import CORPUS_DIR
 from unqa.symbols import symbol_keys
-from unqa.ui import permalink
-from unqa.ui.highlight import ANSWER_CLASS, TERM_CLASS, highlight
+from unqa_app.ui import permalink
+from unqa_app.ui.highlight import ANSWER_CLASS, TERM_CLASS, highlight
 
-FAST = settings(deadline=None, max_examples=200, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(deadline=None, max_examples=100, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(deadline=None, max_examples=200, database=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(deadline=None, max_examples=100, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 # characters the cleaners treat specially, mixed with anything unicode
 _SPECIAL = (
@@ -97,15 +95,20 @@ def test_segmentation_of_random_text(workdir: Path, body: str) -> None:
 
 
 _EDITS = st.lists(
-    st.tuples(st.sampled_from(["delete", "duplicate", "swap", "insert", "cut", "replace"]),
-              st.integers(0, len(LINES) - 1), st.integers(0, len(LINES) - 1), text),
-    min_size=1, max_size=6,
+    st.tuples(
+        st.sampled_from(["delete", "duplicate", "swap", "insert", "cut", "replace"]),
+        st.integers(0, len(LINES) - 1),
+        st.integers(0, len(LINES) - 1),
+        text,
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 
 @SLOW
 @given(edits=_EDITS)
-def test_segmentation_of_perturbed_programme(workdir: Path, edits) -> None:  # noqa: ANN001
+def test_segmentation_of_perturbed_programme(workdir: Path, edits) -> None:
     lines = list(LINES)
     for op, i, j, s in edits:
         i, j = i % max(len(lines), 1), j % max(len(lines), 1)
@@ -155,8 +158,11 @@ def test_symbol_keys_never_fail(q: str) -> None:
 
 
 @FAST
-@given(st.integers(1, 99), st.integers(1, 9999), st.sampled_from(["A/RES/{}/{}", "{}/{}", "A / RES / {} / {}",
-                                                                    "第{}/{}号决议", "resolution {}/{}"]))
+@given(
+    st.integers(1, 99),
+    st.integers(1, 9999),
+    st.sampled_from(["A/RES/{}/{}", "{}/{}", "A / RES / {} / {}", "第{}/{}号决议", "resolution {}/{}"]),
+)
 def test_symbol_keys_of_any_spelling(session: int, number: int, pattern: str) -> None:
     spelled = pattern.format(session, number)
     assert symbol_keys(f"关于 {spelled} 的执行情况") == [f"{session}/{number}"]

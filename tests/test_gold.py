@@ -19,18 +19,28 @@ from eval.gold import (
     normalize_span,
     read_resolution_list,
 )
-from unqa.config import REPO_ROOT, SHARED_DIR
+from unqa.paths import REPO_ROOT, SHARED_DIR
 
 PROGRAMME_FILE = REPO_ROOT / "corpus" / "a_65_6_prog3_zh.txt"
 AKN = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
 
 # Landmarks of the programme, in document order (normalised text): each labels the stretch of
 # text up to the next one. Objectives and the 预期成绩|绩效指标 tables get their own stretches.
-LANDMARKS = [("3.1", "3.1在严格"), ("3.2", "3.2本方案"), ("3.3", "3.3在秘书处"), ("3.4", "3.4裁军厅"),
-             ("3.5", "3.5裁军厅"), ("3.6", "3.6将性别")]
+LANDMARKS = [
+    ("3.1", "3.1在严格"),
+    ("3.2", "3.2本方案"),
+    ("3.3", "3.3在秘书处"),
+    ("3.4", "3.4裁军厅"),
+    ("3.5", "3.5裁军厅"),
+    ("3.6", "3.6将性别"),
+]
 for _n, _para in zip(range(1, 6), ("3.7", "3.8", "3.9", "3.10", "3.11"), strict=True):
-    LANDMARKS += [(f"sp{_n}", f"次级方案{_n}"), (f"sp{_n}.objective", "本组织的目标"),
-                  (f"sp{_n}.table", "秘书处的预期成绩"), (_para, f"{_para}本次级方案")]
+    LANDMARKS += [
+        (f"sp{_n}", f"次级方案{_n}"),
+        (f"sp{_n}.objective", "本组织的目标"),
+        (f"sp{_n}.table", "秘书处的预期成绩"),
+        (_para, f"{_para}本次级方案"),
+    ]
 LANDMARKS += [("mandate.ga", "法律授权"), ("mandate.decisions", "大会决定"), ("mandate.sc", "安全理事会决议")]
 REQUIRED = [label for label, _ in LANDMARKS if not re.fullmatch(r"sp\d", label)]
 
@@ -117,8 +127,9 @@ def test_spans_shape(gold):
 
 
 def test_programme_spans_exist(gold, programme_text):
-    missing = [(q.id, s) for q in gold if q.doc == PROGRAMME_DOC for s in q.spans
-               if normalize_span(s) not in programme_text]
+    missing = [
+        (q.id, s) for q in gold if q.doc == PROGRAMME_DOC for s in q.spans if normalize_span(s) not in programme_text
+    ]
     assert not missing
 
 
@@ -149,8 +160,9 @@ def test_resolution_spans_exist(gold):
     texts = resolution_texts()
     resolution_qs = [q for q in gold if q.id.startswith("r") and q.answerable]
     assert {normalize_span(q.doc) for q in resolution_qs} == set(texts)  # every resolution asked about
-    missing = [(q.id, s) for q in resolution_qs for s in q.spans
-               if normalize_span(s) not in texts[normalize_span(q.doc)]]
+    missing = [
+        (q.id, s) for q in resolution_qs for s in q.spans if normalize_span(s) not in texts[normalize_span(q.doc)]
+    ]
     assert not missing
 
 

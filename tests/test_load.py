@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from ingest.load import Skipped, count_inputs, iter_documents, xml_key
-from unqa.config import SHARED_DIR
 from unqa.model import Citation, Document, Passage
+from unqa.paths import SHARED_DIR
 
 GA75 = SHARED_DIR / "un-xml" / "GA" / "75session"
 pytestmark = pytest.mark.skipif(not GA75.is_dir(), reason="../shared/un-xml not available")

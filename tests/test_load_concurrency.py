@@ -12,8 +12,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from unqa.config import REPO_ROOT
-from unqa.ui import judgments
+from unqa.paths import REPO_ROOT
+from unqa_app.ui import judgments
 
 THREADS, PER_THREAD = 8, 150
 PROCESSES, PER_PROCESS = 4, 150
@@ -22,7 +22,7 @@ LONG_ID = "A/65/6(Prog.3)#" + "长" * 2000  # a record of ~9 KB: larger than PIP
 _CHILD = """
 import sys
 from pathlib import Path
-from unqa.ui import judgments
+from unqa_app.ui import judgments
 path, tag, n, long_id = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 for i in range(n):
     judgments.record(f"问题 {tag} {i} " + "裁军" * 300, long_id if i % 3 == 0 else f"pid-{i}", i % 2 == 0,
@@ -33,8 +33,7 @@ for i in range(n):
 def test_judgments_appended_by_threads_and_processes_are_never_lost_or_interleaved(tmp_path: Path) -> None:
     path = tmp_path / "judgments.jsonl"
     children = [
-        subprocess.Popen([sys.executable, "-c", _CHILD, str(path), f"p{n}", str(PER_PROCESS), LONG_ID],
-                         cwd=REPO_ROOT)
+        subprocess.Popen([sys.executable, "-c", _CHILD, str(path), f"p{n}", str(PER_PROCESS), LONG_ID], cwd=REPO_ROOT)
         for n in range(PROCESSES)
     ]
     barrier = threading.Barrier(THREADS)
@@ -42,8 +41,13 @@ def test_judgments_appended_by_threads_and_processes_are_never_lost_or_interleav
     def writer(t: int) -> None:
         barrier.wait()
         for i in range(PER_THREAD):
-            judgments.record(f"问题 t{t} {i} " + "裁军" * 300, LONG_ID if i % 3 == 0 else f"pid-{i}",
-                             i % 2 == 1, f"t{t}:{i}", path=path)
+            judgments.record(
+                f"问题 t{t} {i} " + "裁军" * 300,
+                LONG_ID if i % 3 == 0 else f"pid-{i}",
+                i % 2 == 1,
+                f"t{t}:{i}",
+                path=path,
+            )
 
     with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(writer, range(THREADS)))
@@ -72,7 +76,7 @@ def _queries() -> list[str]:
     return (questions[:20] + extra)[:25]
 
 
-def _key(response) -> str:  # noqa: ANN001
+def _key(response) -> str:
     return json.dumps(response.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
@@ -92,7 +96,7 @@ def test_concurrent_searches_equal_sequential_ones(searcher) -> None:
             started = time.perf_counter()
             try:
                 out.append((q, _key(searcher.search(q, 10))))
-            except BaseException as exc:  # noqa: BLE001 - recorded and asserted below
+            except BaseException as exc:  # recorded and asserted below
                 errors.append(exc)
             with lock:
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -108,7 +112,10 @@ def test_concurrent_searches_equal_sequential_ones(searcher) -> None:
     assert not mismatched, mismatched[:5]
     latencies.sort()
     report = {
-        "threads": 8, "queries_per_thread": 25, "searches": len(latencies), "wall_s": round(wall, 3),
+        "threads": 8,
+        "queries_per_thread": 25,
+        "searches": len(latencies),
+        "wall_s": round(wall, 3),
         "throughput_qps": round(len(latencies) / wall, 2),
         "p50_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),

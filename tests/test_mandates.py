@@ -28,8 +28,14 @@ def _mandate(key: str, text: str, order: int) -> Passage:
         id=f"A/65/6(Prog.3)#mandate.{key}",
         text=f"{key} {text}",
         kind="mandate",
-        citation=Citation("A/65/6 (Prog. 3)", "方案 3 裁军", ("方案 3 裁军", "法律授权", "大会决议", key), key,
-                          "prog.txt", url=f"https://docs.un.org/zh/{symbol}"),
+        citation=Citation(
+            "A/65/6 (Prog. 3)",
+            "方案 3 裁军",
+            ("方案 3 裁军", "法律授权", "大会决议", key),
+            key,
+            "prog.txt",
+            url=f"https://docs.un.org/zh/{symbol}",
+        ),
         doc_id="A/65/6(Prog.3)",
         order=order,
         symbols=(key,),
@@ -37,8 +43,9 @@ def _mandate(key: str, text: str, order: int) -> Passage:
     )
 
 
-def _para(symbol: str, kind: str, n: int, text: str, date: str, *, mentions: list[str] | None = None,
-          en: str = "") -> Passage:
+def _para(
+    symbol: str, kind: str, n: int, text: str, date: str, *, mentions: list[str] | None = None, en: str = ""
+) -> Passage:
     key = symbol.removeprefix("A/RES/")
     label = "序言部分" if kind == "preamble" else "执行部分"
     pid = f"{symbol}#{'pp' if kind == 'preamble' else 'op'}{n}"
@@ -49,8 +56,14 @@ def _para(symbol: str, kind: str, n: int, text: str, date: str, *, mentions: lis
         id=pid,
         text=text,
         kind=kind,
-        citation=Citation(symbol, "武器贸易条约", (symbol, f"{label}第 {n} 段"), f"{label}第 {n} 段",
-                          "x.xml", url=f"https://docs.un.org/zh/{symbol}"),
+        citation=Citation(
+            symbol,
+            "武器贸易条约",
+            (symbol, f"{label}第 {n} 段"),
+            f"{label}第 {n} 段",
+            "x.xml",
+            url=f"https://docs.un.org/zh/{symbol}",
+        ),
         doc_id=f"{symbol}@zh",
         order=n if kind == "preamble" else 100 + n,
         symbols=(key,),
@@ -69,18 +82,36 @@ def fake() -> list[Passage]:
         _para("A/RES/64/48", "preamble", 1, "回顾其2008年12月24日第63/240号决议，", "2009-12-02"),
         _para("A/RES/64/48", "operative", 1, "决定召开联合国武器贸易条约会议；", "2009-12-02"),
         # a later resolution, listed before an earlier one (sorting by date is the graph's job)
-        _para("A/RES/80/46", "preamble", 1, "回顾其2009年12月2日第６４／４８号决议，", "2025-12-01",
-              en="Recalling its resolution 64/48 of 2 December 2009,"),
-        _para("A/RES/75/64", "preamble", 1, "回顾其2008年12月24日第63/240号和2009年12月2日第64/48号决议，",
-              "2020-12-07", mentions=["63/240", "64/48"]),
+        _para(
+            "A/RES/80/46",
+            "preamble",
+            1,
+            "回顾其2009年12月2日第６４／４８号决议，",
+            "2025-12-01",
+            en="Recalling its resolution 64/48 of 2 December 2009,",
+        ),
+        _para(
+            "A/RES/75/64",
+            "preamble",
+            1,
+            "回顾其2008年12月24日第63/240号和2009年12月2日第64/48号决议，",
+            "2020-12-07",
+            mentions=["63/240", "64/48"],
+        ),
         _para("A/RES/75/64", "operative", 3, "又回顾A/RES/64/48号决议的各项规定；", "2020-12-07"),
         _para("A/RES/75/64", "operative", 4, "促请所有国家加入《条约》；", "2020-12-07"),
         # cited only through the reader's mentions (the text spells it otherwise)
-        _para("A/RES/75/58", "preamble", 2, "回顾安全理事会第1540（2004）号决议，", "2020-12-07",
-              mentions=["1540(2004)"]),
+        _para(
+            "A/RES/75/58", "preamble", 2, "回顾安全理事会第1540（2004）号决议，", "2020-12-07", mentions=["1540(2004)"]
+        ),
         # a programme (non-resolution) passage citing the key is not a recalling resolution
-        Passage(id="A/65/6(Prog.3)#3.9", text="执行第64/48号决议。", kind="strategy",
-                citation=Citation("A/65/6 (Prog. 3)", "", (), "3.9", "prog.txt"), order=9),
+        Passage(
+            id="A/65/6(Prog.3)#3.9",
+            text="执行第64/48号决议。",
+            kind="strategy",
+            citation=Citation("A/65/6 (Prog. 3)", "", (), "3.9", "prog.txt"),
+            order=9,
+        ),
     ]
 
 
@@ -155,7 +186,7 @@ def test_cited_keys_and_snippet() -> None:
 
 
 def _cli(*argv: str) -> tuple[int, str, str]:
-    from unqa.cli import main
+    from unqa_app.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -183,8 +214,10 @@ def test_cli_mandates_json_lists_the_recalling_resolutions(real_resolution_index
     assert entry["programme_entry"]["id"] == "A/65/6(Prog.3)#mandate.64/48"
     assert entry["resolution_in_corpus"] is None
     recalled = entry["recalled_by"]
-    assert [(r["symbol"], r["date"]) for r in recalled] == [("A/RES/75/64", "2020-12-07"),
-                                                            ("A/RES/80/46", "2025-12-01")]
+    assert [(r["symbol"], r["date"]) for r in recalled] == [
+        ("A/RES/75/64", "2020-12-07"),
+        ("A/RES/80/46", "2025-12-01"),
+    ]
     pp1 = recalled[0]["paragraphs"][0]
     assert pp1["id"] == "A/RES/75/64#pp1" and pp1["paragraph"] == "序言部分第 1 段"
     assert "2009年12月2日第64/48号" in pp1["snippet"]
@@ -213,7 +246,7 @@ def test_cli_mandates_unknown_symbol(real_resolution_index: Path, tmp_path: Path
 def test_cli_does_not_load_the_encoder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake: list[Passage]) -> None:
     from index import encoders, store
 
-    def boom(*a, **k):  # noqa: ANN002, ANN003, ANN202
+    def boom(*a, **k):
         raise AssertionError("the encoder must not be loaded")
 
     monkeypatch.setattr(encoders, "load_encoder", boom)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from unqa.config import REPO_ROOT, set_offline
+from unqa.paths import REPO_ROOT, set_offline
 
 _GUARDED = r"""
 import json, socket, sys
@@ -35,10 +35,10 @@ except OSError:
     attempts.clear()
 
 docs, index = sys.argv[1], sys.argv[2]
-from unqa.cli import main
+from unqa_app.cli import main
 codes = {"ingest": main(["ingest", docs, "--index", index, "--no-progress"]),
          "search": main(["search", "裁军事务厅负责什么？", "--index", index, "--json"])}
-from unqa.ui import permalink, service
+from unqa_app.ui import permalink, service
 searcher = service.open_searcher(index)
 response, ms = service.run_query(searcher, permalink.from_params({"q": ["小武器"]}))
 import os
@@ -62,11 +62,20 @@ def test_ingest_search_and_app_path_make_no_network_connection(tmp_path: Path, r
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "note.txt").write_text("裁军事务厅负责小武器和轻武器问题。\n\n第二段：区域裁军中心。\n", encoding="utf-8")
-    env = {k: v for k, v in __import__("os").environ.items()
-           if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")}  # set_offline must set them
+    env = {
+        k: v
+        for k, v in __import__("os").environ.items()
+        if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
+    }  # set_offline must set them
     env["TQDM_DISABLE"] = "1"
-    proc = subprocess.run([sys.executable, "-c", _GUARDED, str(docs), str(tmp_path / "index")], cwd=REPO_ROOT,
-                          env=env, capture_output=True, text=True, timeout=240)
+    proc = subprocess.run(
+        [sys.executable, "-c", _GUARDED, str(docs), str(tmp_path / "index")],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))

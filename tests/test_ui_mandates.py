@@ -5,7 +5,7 @@ from __future__ import annotations
 from test_mandates import _mandate, _para
 
 from index.mandates import build_graph
-from unqa.ui import cards, service
+from unqa_app.ui import cards, service
 
 
 def _passages():

@@ -8,9 +8,9 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from unqa.model import Hit, Passage
-from unqa.ui.format import answer_citation, kind_label, safe_url, score_text, widget_key
-from unqa.ui.highlight import escape, highlight
-from unqa.ui.i18n import t
+from unqa_app.ui.format import answer_citation, kind_label, safe_url, score_text, widget_key
+from unqa_app.ui.highlight import escape, highlight
+from unqa_app.ui.i18n import t
 
 logger = logging.getLogger(__name__)
 
@@ -125,13 +125,18 @@ def recalled_by_html(entry: dict | None) -> str:
     items = []
     for g in groups:
         paras = ", ".join(escape(p["paragraph"]) for p in g["paragraphs"])
-        items.append(f"<li>{_symbol_link(g.get('url'), g['symbol'])} {escape(g.get('date') or '')} "
-                     f"{escape(g.get('title') or '')} — {paras}</li>")
+        items.append(
+            f"<li>{_symbol_link(g.get('url'), g['symbol'])} {escape(g.get('date') or '')} "
+            f"{escape(g.get('title') or '')} — {paras}</li>"
+        )
     return f'<ul class="unqa-recall">{"".join(items)}</ul>'
 
 
 def continues_html(items: list[dict]) -> str:
     """The programme mandates a resolution paragraph continues, escaped."""
-    lis = [f"<li>{_symbol_link(i['programme_entry'].get('url'), i['symbol'] or i['key'])} {escape(i['title'])} "
-           f"({escape(i['programme_entry']['citation'])})</li>" for i in items]
+    lis = [
+        f"<li>{_symbol_link(i['programme_entry'].get('url'), i['symbol'] or i['key'])} {escape(i['title'])} "
+        f"({escape(i['programme_entry']['citation'])})</li>"
+        for i in items
+    ]
     return f'<ul class="unqa-continues">{"".join(lis)}</ul>'

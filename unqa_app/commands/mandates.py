@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from unqa.config import DEFAULT_INDEX_DIR
 from unqa.model import UnqaError
+from unqa.paths import DEFAULT_INDEX_DIR
 
 SOURCE_NOTE = "来源 Source: United Nations (联合国)"
 
@@ -54,8 +54,12 @@ def lookup(graph: Any, ref: str) -> dict[str, Any]:
             return {"mandate": entry}
     paras = graph.paragraphs_of(ref)
     if paras:
-        return {"resolution": ref, "document": paras[0].citation.document, "title": paras[0].citation.title,
-                "continues": graph.continues(ref)}
+        return {
+            "resolution": ref,
+            "document": paras[0].citation.document,
+            "title": paras[0].citation.title,
+            "continues": graph.continues(ref),
+        }
     key = resolve_key(ref)
     if key is None:
         raise UnqaError(f"{ref!r} is not a UN document symbol (try 64/48, A/RES/64/48 or 1540 (2004))")
@@ -103,8 +107,10 @@ def render_entry(entry: dict[str, Any]) -> list[str]:
         lines.append(f"  {prog['url']}")
     own = entry["resolution_in_corpus"]
     if own:
-        lines.append(f"本决议 Resolution in the index: {own['symbol']} {own['title']} ({own['date']}, "
-                     f"{own['paragraphs']} 段 paragraphs)")
+        lines.append(
+            f"本决议 Resolution in the index: {own['symbol']} {own['title']} ({own['date']}, "
+            f"{own['paragraphs']} 段 paragraphs)"
+        )
     else:
         lines.append("本决议 Resolution in the index: 未收录 not indexed")
     recalled = entry["recalled_by"]

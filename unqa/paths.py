@@ -27,6 +27,7 @@ def set_offline() -> None:
         os.environ.setdefault(var, "1")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 
+
 # Relevance judgments (thumbs) from the app, one JSON object per line:
 # {"time": ISO-8601, "query": str, "passage_id": str, "relevant": bool, "session": str}
 # Read by `unqa eval` as extra qrels.

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from index.config import Filters
-from unqa.ui.i18n import DEFAULT_LANG, norm_lang
+from unqa_app.ui.i18n import DEFAULT_LANG, norm_lang
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import argparse
 import logging
 from pathlib import Path
 
-from unqa.config import CORPUS_DIR, JUDGMENTS_FILE, REPO_ROOT, SHARED_DIR
 from unqa.model import UnqaError
+from unqa.paths import CORPUS_DIR, JUDGMENTS_FILE, REPO_ROOT, SHARED_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +31,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--update-readme", action="store_true", help="rewrite the results block of README.md")
     p.add_argument("--conditions", type=Path, default=CONDITIONS_FILE, help="systems and expected scores")
     p.add_argument("--resolutions", type=Path, default=RESOLUTIONS_FILE, help="resolution files to index")
-    p.add_argument("--subset", choices=("all", "programme"), default="all",
-                   help="programme: only the programme questions and corpus/ (no resolutions)")
+    p.add_argument(
+        "--subset",
+        choices=("all", "programme"),
+        default="all",
+        help="programme: only the programme questions and corpus/ (no resolutions)",
+    )
     p.add_argument("--judgments", type=Path, default=JUDGMENTS_FILE, help="app relevance judgments (JSONL)")
     p.add_argument("-k", type=int, default=10, help="hits per question (default 10)")
-    p.add_argument("--record-expected", action="store_true",
-                   help="write this run's scores as the expected scores of --conditions (new reference run)")
+    p.add_argument(
+        "--record-expected",
+        action="store_true",
+        help="write this run's scores as the expected scores of --conditions (new reference run)",
+    )
     p.set_defaults(func=run)
 
 
@@ -70,8 +77,9 @@ def _searchers(args: argparse.Namespace, systems: list, paths: list[Path]) -> di
     out = Path(args.out)
     searchers = {"main": ensure_index(args.index or out / "index", paths, rebuild=args.rebuild)}
     if any(s.index == "no-context" for s in systems):
-        searchers["no-context"] = ensure_index(out / "index-no-context", paths, context_headers=False,
-                                               rebuild=args.rebuild)
+        searchers["no-context"] = ensure_index(
+            out / "index-no-context", paths, context_headers=False, rebuild=args.rebuild
+        )
     return searchers
 
 

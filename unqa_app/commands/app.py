@@ -1,7 +1,7 @@
 """`unqa app`: serve the delegates' web app (Streamlit) over an index.
 
 The index is loaded once here first, so a missing or stale index is a clear message on the
-terminal rather than a broken page; then this process becomes ``python -m streamlit run app.py``.
+terminal rather than a broken page; then this process becomes ``python -m streamlit run unqa_app/streamlit_app.py``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import os
 import sys
 from pathlib import Path
 
-from unqa.config import DEFAULT_HOST, DEFAULT_INDEX_DIR, DEFAULT_PORT, REPO_ROOT, set_offline
 from unqa.model import UnqaError
+from unqa.paths import DEFAULT_HOST, DEFAULT_INDEX_DIR, DEFAULT_PORT, set_offline
 
 logger = logging.getLogger(__name__)
 
-APP_SCRIPT = REPO_ROOT / "app.py"
+APP_SCRIPT = Path(__file__).resolve().parent.parent / "streamlit_app.py"  # installed with the wheel
 UN_BLUE = "#009edb"
 
 
@@ -102,6 +102,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"unqa app: open {app_url(args.host, args.port)}  (Ctrl+C to stop)", flush=True)
     argv = streamlit_argv(args)
     logger.debug("exec %s", " ".join(argv))
-    os.chdir(REPO_ROOT)
     os.execve(sys.executable, argv, env)
     return 0  # not reached

@@ -1,5 +1,5 @@
 import sys
 
-from unqa.cli import main
+from unqa_app.cli import main
 
 sys.exit(main())

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from unqa import config
+from unqa import paths as config
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def append_line(path: Path, record: dict[str, Any]) -> None:
 
 
 def record(query: str, passage_id: str, relevant: bool, session: str, *, path: Path | None = None) -> dict:
-    """Write one judgment to ``path`` (default ``unqa.config.JUDGMENTS_FILE``) and return it."""
+    """Write one judgment to ``path`` (default ``unqa.paths.JUDGMENTS_FILE``) and return it."""
     rec = judgment(query, passage_id, relevant, session)
     target = Path(path) if path is not None else config.JUDGMENTS_FILE
     append_line(target, rec)

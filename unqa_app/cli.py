@@ -1,6 +1,6 @@
 """The ``unqa`` command line: one console script, one sub-command per stage.
 
-Each sub-command lives in ``unqa/commands/<name>.py`` and exposes ``register(subparsers)``;
+Each sub-command lives in ``unqa_app/commands/<name>.py`` and exposes ``register(subparsers)``;
 the handler it sets returns the process exit status.
 """
 
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"unqa.commands.{name}")
+        module = importlib.import_module(f"unqa_app.commands.{name}")
         module.register(sub)
     return parser
 

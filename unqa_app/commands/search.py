@@ -9,16 +9,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from unqa.config import DEFAULT_INDEX_DIR, set_offline
 from unqa.model import SearchResponse, UnqaError
+from unqa.paths import DEFAULT_INDEX_DIR, set_offline
 
 logger = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("search", help="ask a question (Chinese or English) and get cited passages",
-                       description="Search the index. With --batch, FILE.jsonl has lines "
-                       '{"id": ..., "question": ...}; one JSON result per line is printed.')
+    p = sub.add_parser(
+        "search",
+        help="ask a question (Chinese or English) and get cited passages",
+        description="Search the index. With --batch, FILE.jsonl has lines "
+        '{"id": ..., "question": ...}; one JSON result per line is printed.',
+    )
     p.add_argument("question", nargs="?", help="the question")
     p.add_argument("--batch", type=Path, metavar="FILE", help="JSONL file of questions")
     p.add_argument("--index", type=Path, default=DEFAULT_INDEX_DIR)
@@ -60,7 +63,7 @@ def _read_batch(path: Path) -> list[dict[str, Any]]:
             item = json.loads(line)
             items.append({"id": item.get("id", n), "question": str(item["question"])})
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise UnqaError(f"{path}:{n}: expected {{\"id\": ..., \"question\": ...}} ({exc})") from exc
+            raise UnqaError(f'{path}:{n}: expected {{"id": ..., "question": ...}} ({exc})') from exc
     return items
 
 
@@ -76,8 +79,9 @@ def _batch(searcher: Any, args: argparse.Namespace, config: Any) -> int:
         except UnqaError as exc:
             errors[i] = str(exc)
     good = [i for i in range(len(items)) if i not in errors]
-    responses = dict(zip(good, searcher.batch_search([items[i]["question"] for i in good], args.k, config=config),
-                         strict=True))
+    responses = dict(
+        zip(good, searcher.batch_search([items[i]["question"] for i in good], args.k, config=config), strict=True)
+    )
     for i, item in enumerate(items):
         if i in errors:
             out = {"id": item["id"], "query": item["question"], "error": errors[i]}
@@ -97,8 +101,9 @@ def render(response: SearchResponse) -> str:
     """Human-readable result: the answer first, then ranked passages with citations."""
     lines = [f"问题 / Question: {response.query}"]
     if response.abstained:
-        lines.append("回答 / Answer: 语料库中没有足够相关的内容回答这个问题。"
-                     "(The corpus does not cover this question.)")
+        lines.append(
+            "回答 / Answer: 语料库中没有足够相关的内容回答这个问题。(The corpus does not cover this question.)"
+        )
     elif response.answer:
         lines.append(f"回答 / Answer: “{response.answer.text}”  [{response.answer.passage_id}]")
     heading = "最接近的段落 / Closest passages" if response.abstained else "段落 / Passages"

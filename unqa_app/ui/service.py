@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from index.mandates import MandateGraph
 from unqa.model import Hit, Passage, SearchResponse
-from unqa.ui.format import subprogramme_of
-from unqa.ui.permalink import ViewState
+from unqa_app.ui.format import subprogramme_of
+from unqa_app.ui.permalink import ViewState
 
 if TYPE_CHECKING:
     from index.search import Searcher
