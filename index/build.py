@@ -88,7 +88,7 @@ def tokenize_passages(passages: Sequence[Passage]) -> tuple[list[list[str]], lis
     cache = TokenCache(dictionary_hash())
     try:
         chinese = cache.tokenize_all([passage_text(p, True) for p in passages], tokenize)
-        en = [p.extra.get("en") if isinstance(p.extra.get("en"), str) else "" for p in passages]
+        en = [p.en for p in passages]
         return chinese, cache.tokenize_all(en, tokenize)
     finally:
         cache.close()

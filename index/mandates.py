@@ -5,7 +5,7 @@ Computed from an index's passages alone (no model, no vectors):
 - every programme mandate entry (passage kind ``"mandate"``, ``symbols == ("64/48",)``) is a node;
 - the resolution itself, when the index holds it (resolution passages whose ``symbols`` hold the key);
 - the resolutions that recall it: preambular and operative paragraphs of *other* resolutions whose
-  text (or ``extra["mentions"]``, from the XML reader) cites the key, grouped per resolution and
+  text (or ``Passage.mentions``, from the XML reader) cites the key, grouped per resolution and
   sorted by adoption date;
 - and the reverse: the programme mandates a resolution paragraph or a whole resolution continues.
 
@@ -36,8 +36,8 @@ def resolve_key(text: str) -> str | None:
 
 
 def cited_keys(p: Passage) -> list[str]:
-    """Keys a passage cites (its text and the reader's ``extra["mentions"]``), its own keys left out."""
-    keys = [*(p.extra.get("mentions") or []), *symbol_keys(p.text)]
+    """Keys a passage cites (its text and the reader's ``Passage.mentions``), its own keys left out."""
+    keys = [*p.mentions, *symbol_keys(p.text)]
     out: list[str] = []
     for k in keys:
         if k not in p.symbols and k not in out:
@@ -211,7 +211,7 @@ def _paragraph(p: Passage, key: str) -> dict[str, Any]:
         "citation": p.citation.breadcrumb(),
         "snippet": snippet(p.text, key),
     }
-    en = p.extra.get("en")
+    en = p.en
     if en and _key_pattern(key).search(en):
         out["snippet_en"] = snippet(en, key)
     return out

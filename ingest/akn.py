@@ -20,7 +20,7 @@ How the UN marks resolutions up (GA sessions 74-80, ES-10/11, SC 2000-2026, read
   paragraphs with only ``<heading>``/``<subheading>``, or ``<section>`` subheadings. Annexes live in
   ``<attachments>``.
 - Footnotes: ``<authorialNote marker="1" placement="bottom">`` inline at the reference point; kept
-  apart in ``extra["footnotes"]``, never in the text.
+  apart in ``Passage.footnotes``, never in the text.
 
 First Committee rule (``is_first_committee``): a GA resolution is a First Committee (disarmament and
 international security) resolution when its cover page says it was adopted on the report of the First
@@ -40,7 +40,7 @@ from typing import Any
 
 from lxml import etree
 
-from unqa.model import Citation, Document, IngestError, Passage
+from unqa.model import Citation, Document, IngestError, Passage, Subpoint
 from unqa.symbols import full_symbol, is_sc_key, key_of, official_url, symbol_keys
 
 logger = logging.getLogger(__name__)
@@ -521,7 +521,7 @@ def _context(meta: _Meta, para: _Para) -> str:
     return f"{meta.title} {part}".strip() if part else meta.title
 
 
-def _passage(meta: _Meta, para: _Para, order: int, source: str) -> Passage:
+def _passage(meta: _Meta, para: _Para, order: int, source: str, en: str | None) -> Passage:
     own = key_of(meta.symbol)
     mentions = [k for k in symbol_keys(para.text) if k != own]
     extra: dict[str, Any] = {
@@ -530,12 +530,12 @@ def _passage(meta: _Meta, para: _Para, order: int, source: str) -> Passage:
         "date": meta.date,
         "session": meta.session,
         "body": meta.body,
-        "mentions": mentions,
-        "footnotes": para.footnotes,
     }
-    if para.kind == "operative":
-        extra["subpoints"] = subpoints(para.text)
     return Passage(
+        en=en or "",
+        mentions=tuple(mentions),
+        footnotes=tuple(para.footnotes),
+        subpoints=tuple(subpoints(para.text)) if para.kind == "operative" else (),
         id=_para_id(meta.symbol, para),
         text=para.text,
         kind=para.kind,
@@ -553,14 +553,14 @@ def _passage(meta: _Meta, para: _Para, order: int, source: str) -> Passage:
 _SUBPOINT = re.compile(r"^\s*(\(([a-z]{1,2}|[ivx]{1,5})\))\s*", re.M)
 
 
-def subpoints(text: str) -> list[dict[str, Any]]:
+def subpoints(text: str) -> list[Subpoint]:
     """Sub-points of an operative paragraph: label ("(b)") and character span in the passage text,
     so an answer inside one can be cited as 执行部分第 5 (b) 段."""
     found = [(m.group(1), m.start()) for m in _SUBPOINT.finditer(text)]
     if not found:
         return []
     ends = [start for _, start in found[1:]] + [len(text)]
-    return [{"label": label, "start": start, "end": end} for (label, start), end in zip(found, ends, strict=True)]
+    return [Subpoint(label, start, end) for (label, start), end in zip(found, ends, strict=True)]
 
 
 def doc_key(symbol: str, lang: str) -> str:
@@ -609,7 +609,7 @@ def _parsed(data: bytes, name: str) -> list[tuple[_Meta, list[_Para]]]:
 
 
 def read_akn(path_or_bytes: Path | bytes, name: str = "", english: Path | bytes | None = None) -> Document:
-    """Read one AKN resolution file (optionally with its English counterpart for ``extra["en"]``)."""
+    """Read one AKN resolution file (optionally with its English counterpart for ``Passage.en``)."""
     data = _read_bytes(path_or_bytes)
     name = name or (Path(path_or_bytes).name if not isinstance(path_or_bytes, bytes) else "<bytes>")
     parts = _parsed(data, name)
@@ -626,10 +626,7 @@ def read_akn(path_or_bytes: Path | bytes, name: str = "", english: Path | bytes 
             stats["aligned"] += sum(t is not None for t in en_texts)
         stats["paragraphs"] += len(paras)
         for para, en in zip(paras, en_texts, strict=True):
-            passage = _unique(_passage(meta, para, len(passages), name), seen)
-            if en is not None:
-                passage.extra["en"] = en
-            passages.append(passage)
+            passages.append(_unique(_passage(meta, para, len(passages), name, en), seen))
     doc = _document(parts, passages, data + en_data, name, stats)
     doc.meta["title_en"] = en_parts[0][0].title if en_parts else ""
     return doc

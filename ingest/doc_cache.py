@@ -20,12 +20,18 @@ from unqa.paths import cache_dir
 logger = logging.getLogger(__name__)
 
 
+CONTRACT_MODULES = ("model", "symbols")  # unqa/: the passage contract and symbol parsing every reader uses
+
+
 @cache
 def reader_version(*modules: str) -> str:
-    """Hash of the reader modules' source: a code change invalidates the cached documents."""
+    """Hash of the reader modules' source and of the contract they build: a change to either
+    invalidates the cached documents."""
     h = hashlib.sha256()
     for name in modules:
         h.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    for name in CONTRACT_MODULES:
+        h.update((Path(__file__).parent.parent / "unqa" / f"{name}.py").read_bytes())
     return h.hexdigest()[:12]
 
 

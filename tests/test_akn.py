@@ -50,13 +50,13 @@ def test_ga_metadata_and_labels(res_75_36: Document) -> None:
     assert op5.symbols == ("75/36",) and op5.extra["date"] == "2020-12-07" and op5.extra["session"] == "75"
     pp2 = pre[1]
     assert (pp2.id, pp2.citation.paragraph) == ("A/RES/75/36#pp2", "序言部分第 2 段")
-    assert pp2.extra["mentions"] == ["68/50", "74/32"]
+    assert pp2.mentions == ("68/50", "74/32")
     assert pp2.context == "通过负责任行为准则、规则和原则减少空间威胁 序言"
 
 
 def test_footnotes_kept_apart(res_75_36: Document) -> None:
     pp4 = next(p for p in res_75_36.passages if p.id.endswith("#pp4"))
-    assert pp4.extra["footnotes"] == ["1 联合国，《条约汇编》，第610卷，第8843号。"]
+    assert pp4.footnotes == ("1 联合国，《条约汇编》，第610卷，第8843号。",)
     assert "条约汇编" not in pp4.text and "《关于各国探索和利用" in pp4.text
     assert all("条约汇编" not in p.text and "补编第20号" not in p.text for p in res_75_36.passages)
 
@@ -69,7 +69,7 @@ def test_english_alignment_and_numbers(res_75_36: Document) -> None:
     assert zh_ops == en_ops == list(range(1, 8))
     assert res_75_36.meta["alignment"]["eid_aligned"] == len(res_75_36.passages)
     op1 = next(p for p in res_75_36.passages if p.id.endswith("#op1"))
-    assert op1.extra["en"].startswith("Affirms that all States must conduct their activities")
+    assert op1.en.startswith("Affirms that all States must conduct their activities")
     en_op1 = next(p for p in english.passages if p.id.endswith("#op1"))
     assert en_op1.citation.paragraph == "operative para. 1"
     assert en_op1.citation.path == ("A/RES/75/36", "operative para. 1")
@@ -92,7 +92,7 @@ def test_security_council_pair() -> None:
     assert doc.symbol == "S/RES/2532 (2020)" and doc.meta["body"] == "SC" and not is_first_committee(doc)
     ops = [p for p in doc.passages if p.kind == "operative"]
     assert len(ops) == _count(zh, "//a:mainBody/a:paragraph[a:num]") == 8
-    assert ops[-1].text == "决定继续处理此案。" and ops[-1].extra["en"].startswith("Decides to remain seized")
+    assert ops[-1].text == "决定继续处理此案。" and ops[-1].en.startswith("Decides to remain seized")
     assert ops[0].symbols == ("2532(2020)",)
 
 
@@ -106,7 +106,7 @@ def test_english_only_sc_with_subpoints_and_footnote() -> None:
     op8 = next(p for p in ops if p.id == "S/RES/1540(2004)#op8")
     assert op8.text.startswith("Calls upon all States:") and "\n(d) To develop appropriate ways" in op8.text
     pp1 = doc.passages[0]
-    assert pp1.extra["footnotes"][0].startswith("* Definitions for the purpose of this resolution only")
+    assert pp1.footnotes[0].startswith("* Definitions for the purpose of this resolution only")
     assert "Definitions for the purpose" not in pp1.text
 
 
@@ -117,7 +117,7 @@ def test_74th_session_zip_member() -> None:
     ):
         doc = read_akn(zc.read("Chinese/74_32_C.xml"), "74_32_C.xml", english=ze.read("English/74_32.xml"))
     assert doc.symbol == "A/RES/74/32" and doc.title == "防止外层空间的军备竞赛" and is_first_committee(doc)
-    assert all("en" in p.extra for p in doc.passages)
+    assert all(p.en for p in doc.passages)
     assert doc.passages[-1].id == "A/RES/74/32#op9"
 
 
@@ -151,9 +151,9 @@ def test_subpoints_give_paragraph_true_answer_citations() -> None:
 
     doc = read_akn(XML / "SC" / "Pre-2020" / "2004" / "S_RES_1540_N0432843.xml")
     op8 = next(p for p in doc.passages if p.id == "S/RES/1540(2004)#op8")
-    labels = [s["label"] for s in op8.extra["subpoints"]]
+    labels = [s.label for s in op8.subpoints]
     assert labels[:4] == ["(a)", "(b)", "(c)", "(d)"]
-    b = op8.extra["subpoints"][1]
-    assert op8.text[b["start"] : b["end"]].startswith("(b) To adopt national rules")
+    b = op8.subpoints[1]
+    assert op8.text[b.start : b.end].startswith("(b) To adopt national rules")
     assert answer_citation(op8, "To adopt national rules and regulations") == "S/RES/1540 (2004), operative para. 8 (b)"
     assert answer_citation(op8, "Calls upon all States") == "S/RES/1540 (2004), operative para. 8"

@@ -25,10 +25,10 @@ URL = "https://undocs.org/zh/A/65/6(Prog.3)"
 
 
 def _p(
-    pid: str, text: str, kind: str, doc: str, path: tuple[str, ...], para: str, order: int, **extra: object
+    pid: str, text: str, kind: str, doc: str, path: tuple[str, ...], para: str, order: int, en: str = ""
 ) -> Passage:
     cit = Citation(document=doc, title="", path=path, paragraph=para, source="x.txt", url=URL)
-    return Passage(id=pid, text=text, kind=kind, citation=cit, doc_id=doc, order=order, extra=dict(extra))
+    return Passage(id=pid, text=text, kind=kind, citation=cit, doc_id=doc, order=order, en=en)
 
 
 PASSAGES = [
@@ -97,7 +97,7 @@ class FakeSearcher:
         return doc[max(0, at - before) : at + after + 1]
 
     def _score(self, p: Passage, query: str) -> int:
-        text = (p.text + " " + str(p.extra.get("en", ""))).lower()
+        text = (p.text + " " + p.en).lower()
         pairs = [
             ("裁军", "裁军"),
             ("部门", "事务厅"),

@@ -56,7 +56,7 @@ def test_pairs_chinese_with_english_and_reads_lone_english(tmp_path: Path) -> No
     assert skipped == {}
     assert sorted(d.doc_id for d in docs) == ["A/RES/75/1@en", "A/RES/75/36@zh"]
     zh = next(d for d in docs if d.lang == "zh")
-    assert all("en" in p.extra for p in zh.passages)
+    assert all(p.en for p in zh.passages)
     assert count_inputs([tmp_path]) == 3
 
 
@@ -68,7 +68,7 @@ def test_zip_members_read_and_paired_in_place(tmp_path: Path) -> None:
         zf.write(GA75 / "English" / "75_36_E.xml", "English/75_36.xml")  # no _E, as in the 74th session
     docs, skipped = _run([tmp_path])
     assert [d.doc_id for d in docs] == ["A/RES/75/36@zh"]
-    assert docs[0].passages[0].extra["en"].startswith("Reaffirming the applicability")
+    assert docs[0].passages[0].en.startswith("Reaffirming the applicability")
     assert "malformed XML" in skipped["75_99_C.xml"]
 
 

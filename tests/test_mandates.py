@@ -49,10 +49,10 @@ def _para(
     key = symbol.removeprefix("A/RES/")
     label = "序言部分" if kind == "preamble" else "执行部分"
     pid = f"{symbol}#{'pp' if kind == 'preamble' else 'op'}{n}"
-    extra = {"date": date, "num": n, "mentions": mentions if mentions is not None else [], "footnotes": []}
-    if en:
-        extra["en"] = en
+    extra = {"date": date, "num": n}
     return Passage(
+        en=en,
+        mentions=tuple(mentions or ()),
         id=pid,
         text=text,
         kind=kind,

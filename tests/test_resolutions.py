@@ -94,28 +94,28 @@ def test_numbering_and_labels(docs: dict[str, Document], att: dict[str, Passage]
 
 
 def test_chinese_english_aligned(att: dict[str, Passage]) -> None:
-    assert att["pp1"].extra["en"].startswith("Recalling its resolutions 61/89 of 6 December 2006")
-    assert att["op4"].extra["en"].startswith("Calls upon all States that have not yet done so to")
-    assert att["op17"].extra["en"].startswith("Decides to include in the provisional agenda")
+    assert att["pp1"].en.startswith("Recalling its resolutions 61/89 of 6 December 2006")
+    assert att["op4"].en.startswith("Calls upon all States that have not yet done so to")
+    assert att["op17"].en.startswith("Decides to include in the provisional agenda")
     assert att["op17"].text.startswith("决定在大会第七十六届会议临时议程")
 
 
 def test_footnotes_kept_apart(att: dict[str, Passage]) -> None:
     pp7 = att["pp7"]
-    assert pp7.extra["footnotes"] and "A/CONF.192/15" in pp7.extra["footnotes"][0]
+    assert pp7.footnotes and "A/CONF.192/15" in pp7.footnotes[0]
     assert "A/CONF.192/15" not in pp7.text
-    assert "A/CONF.192/2018/RC/3" in att["op10"].extra["footnotes"][0]
+    assert "A/CONF.192/2018/RC/3" in att["op10"].footnotes[0]
     assert "A/CONF.192/2018/RC/3" not in att["op10"].text
-    assert "A/CONF.192/15" not in (pp7.extra.get("en") or "")
+    assert "A/CONF.192/15" not in pp7.en
 
 
 def test_mentions_the_programme_mandates(att: dict[str, Passage], docs: dict[str, Document]) -> None:
-    assert {"61/89", "63/240", "64/48"} <= set(att["pp1"].extra["mentions"])
-    assert "75/64" not in att["pp1"].extra["mentions"]
+    assert {"61/89", "63/240", "64/48"} <= set(att["pp1"].mentions)
+    assert "75/64" not in att["pp1"].mentions
     pp1_80 = next(p for p in docs["A/RES/80/46"].passages if p.id == "A/RES/80/46#pp1")
-    assert "64/48" in pp1_80.extra["mentions"]
-    assert any("64/42" in p.extra["mentions"] for p in docs["A/RES/75/50"].passages)
-    assert any("64/33" in p.extra["mentions"] for p in docs["A/RES/75/53"].passages)
+    assert "64/48" in pp1_80.mentions
+    assert any("64/42" in p.mentions for p in docs["A/RES/75/50"].passages)
+    assert any("64/33" in p.mentions for p in docs["A/RES/75/53"].passages)
 
 
 # ---------------------------------------------------------------- index + search (real encoder)

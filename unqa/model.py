@@ -60,8 +60,25 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Subpoint:
+    """A lettered sub-point of an operative paragraph: its label and character span in the passage text."""
+
+    label: str  # "(b)"
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
 class Passage:
-    """One retrievable unit of a document, in the document's own structure."""
+    """One retrievable unit of a document, in the document's own structure.
+
+    Typed fields carry what every stage reads; ``extra`` keeps reader-specific facts that only the
+    reader's own document kind has (programme: ``indicators``, ``accomplishment``, ``mandate_type``...).
+    Everything is set at construction: passages are never mutated (use ``dataclasses.replace``).
+    """
 
     id: str
     text: str  # clean text as shown to users
@@ -73,6 +90,10 @@ class Passage:
     order: int = 0  # position within its document
     location: str = ""  # "lines 12-15" or "p. 3"
     symbols: tuple[str, ...] = ()  # symbol keys (unqa.symbols) of the document the passage stands for ("64/36")
+    en: str = ""  # the English paragraph with the same eId (resolutions), "" when there is none
+    subpoints: tuple[Subpoint, ...] = ()  # sub-points of an operative paragraph, with their spans in ``text``
+    footnotes: tuple[str, ...] = ()  # footnote texts, kept apart from ``text``
+    mentions: tuple[str, ...] = ()  # symbol keys the passage cites (text and XML references), own keys left out
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,6 +108,10 @@ class Passage:
             "order": self.order,
             "location": self.location,
             "symbols": list(self.symbols),
+            "en": self.en,
+            "subpoints": [sp.to_dict() for sp in self.subpoints],
+            "footnotes": list(self.footnotes),
+            "mentions": list(self.mentions),
             "extra": self.extra,
         }
 
@@ -103,6 +128,10 @@ class Passage:
             order=int(d.get("order", 0)),
             location=d.get("location", ""),
             symbols=tuple(d.get("symbols", ())),
+            en=d.get("en") or "",
+            subpoints=tuple(Subpoint(**sp) for sp in d.get("subpoints") or ()),
+            footnotes=tuple(d.get("footnotes") or ()),
+            mentions=tuple(d.get("mentions") or ()),
             extra=dict(d.get("extra") or {}),
         )
 

@@ -186,9 +186,9 @@ def show_hit(hit: Hit, view: ViewState, terms: list[str], answer: str | None) ->
         st.html(cards.passage_html(p, answer=answer, terms=terms, lang=lang))
         with st.expander(t("context", lang)):
             st.html(cards.context_html(service.in_context(searcher, p.id), terms=terms))
-        if p.extra.get("en"):
+        if p.en:
             with st.expander(t("english", lang)):
-                st.html(cards.english_html(str(p.extra["en"])))
+                st.html(cards.english_html(p.en))
         show_mandate_links(p, lang)
         col_c, col_f = st.columns([5, 1], vertical_alignment="center")
         col_c.code(fmt.paste_citation(p), language=None, wrap_lines=True)

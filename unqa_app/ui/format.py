@@ -100,10 +100,10 @@ def answer_paragraph(p: Passage, answer: str) -> str:
     """The paragraph label for an answer sentence: a resolution's sub-point when the sentence lies in one
     ("执行部分第 5 (b) 段", "operative para. 5 (b)"), else the passage's own label."""
     start = p.text.find(answer.strip()) if answer.strip() else -1
-    for sub in p.extra.get("subpoints") or ():
-        if start >= 0 and sub["start"] <= start < sub["end"]:
+    for sub in p.subpoints:
+        if start >= 0 and sub.start <= start < sub.end:
             label = p.citation.paragraph
-            return label[:-2] + f" {sub['label']} 段" if label.endswith(" 段") else f"{label} {sub['label']}"
+            return label[:-2] + f" {sub.label} 段" if label.endswith(" 段") else f"{label} {sub.label}"
     return p.citation.paragraph
 
 
