@@ -12,7 +12,7 @@ UNXML ?=
 PIP_QUIET := -q --disable-pip-version-check
 STAMP := $(VENV)/.unqa-setup-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup run test test-deps lint eval eval-test bench clean help
+.PHONY: setup run test test-deps lint eval eval-test bench ranker lexicon clean help
 
 help:
 	@echo "make run    set up .venv, build the index from corpus/ if missing or stale, serve the app on :$(PORT)"
@@ -55,6 +55,16 @@ eval: setup
 
 eval-test: setup
 	$(UNQA) eval --gold eval/gold_test.jsonl --out eval/results-test --conditions eval/conditions_test.yaml
+
+# the learned ranker and the abstention model, from the dev set and pairs mined from the corpus (never the blind set)
+ranker: setup
+	$(UNQA) train ranker
+	$(UNQA) train abstain
+
+# the learned English->Chinese table and Chinese associations (committed in index/data/), from ../shared/un-xml
+lexicon: setup
+	$(UNQA) lexicon build $(or $(UNXML),../shared/un-xml) --sessions 75-80
+	$(UNQA) lexicon assoc $(or $(UNXML),../shared/un-xml) --sessions 75-80 --include corpus
 
 bench: setup
 	$(UNQA) bench --out bench/results.json

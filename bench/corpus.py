@@ -15,6 +15,15 @@ from typing import Any
 
 from bench.questions import QUESTIONS
 from bench.stats import aggregate_stages, dir_size, summarize
+from index import build as index_build
+from index import store
+from index.cache import text_key
+from index.config import SearchConfig
+from index.encoders import load_encoder
+from index.pipeline import BuildSettings, build_from_paths
+from index.search import Searcher
+from index.tokenize import tokenize
+from ingest.pipeline import collect, unique_passages
 
 # Run in a fresh interpreter: each phase is timed from the wall clock the parent passed in.
 COLD_START = r"""
@@ -39,7 +48,6 @@ print(json.dumps({"process_start_s": t_start - t_spawn, "imports_s": c1 - c0, "m
 
 
 def ingest(paths: Sequence[Path], subset: str) -> tuple[list, dict[str, Any]]:
-    from ingest.pipeline import collect, unique_passages
 
     t0 = time.perf_counter()
     docs, skipped = collect(list(paths), subset=subset, show_progress=False)
@@ -57,11 +65,7 @@ def ingest(paths: Sequence[Path], subset: str) -> tuple[list, dict[str, Any]]:
 
 def embed_texts(passages: Sequence[Any], context_headers: bool = True) -> list[str]:
     """The exact texts ``build_index`` embeds (passages, then sentences of multi-sentence passages)."""
-    from index.build import _with_context, passage_text, sentence_table
-
-    texts = [passage_text(p, context_headers) for p in passages]
-    texts += [_with_context(passages[row], s, context_headers) for row, s in sentence_table(passages)]
-    return texts
+    return index_build.embed_texts(passages, context_headers)
 
 
 def raw_encode(encoder: Any, texts: Sequence[str], batch: int = 32) -> float:
@@ -76,15 +80,18 @@ WARM_SAMPLE = 300
 
 
 def build(
-    passages: Sequence[Any], index_dir: Path, encoder_spec: str, order_check: bool = False, cold: bool = True
+    paths: Sequence[Path],
+    subset: str,
+    passages: Sequence[Any],
+    index_dir: Path,
+    encoder_spec: str,
+    order_check: bool = False,
+    cold: bool = True,
 ) -> dict[str, Any]:
     """Build with a cold (temporary) embedding cache; embedding throughput against the raw encoder.
 
     With ``cold=False`` (large corpora) the build uses the normal vector cache and the raw encoder is
     timed on a sample of ``WARM_SAMPLE`` texts only: the build figure is then the cached rebuild."""
-    from index.build import build_index
-    from index.encoders import load_encoder
-
     encoder = load_encoder(encoder_spec)  # loaded once per process: not part of either figure
     texts = embed_texts(passages)
     unique = list(dict.fromkeys(texts))
@@ -94,15 +101,14 @@ def build(
     raw_s = raw_encode(encoder, unique)
     hash_order_s = None
     if order_check:  # the order embed_with_cache uses (sorted by content hash: lengths mixed in a batch)
-        from index.cache import text_key
-
         hash_order_s = raw_encode(encoder, sorted(unique, key=text_key))
     old = os.environ.get("UNQA_CACHE_DIR")
     with tempfile.TemporaryDirectory(prefix="unqa-bench-cache-") as cache:
         if cold:
             os.environ["UNQA_CACHE_DIR"] = cache
         try:
-            manifest = build_index(passages, index_dir, encoder_spec=encoder_spec, show_progress=False)
+            settings = BuildSettings(encoder=encoder_spec, subset=subset)
+            manifest = build_from_paths(paths, index_dir, settings, show_progress=False).manifest
         finally:
             if old is None:
                 os.environ.pop("UNQA_CACHE_DIR", None)
@@ -112,8 +118,6 @@ def build(
     embedded = int(b["embedded_now"])
     build_rate = embedded / max(float(b["embed_seconds"]), 1e-9) if embedded else float("nan")
     raw_rate = len(unique) / max(raw_s, 1e-9)
-    from index import store
-
     return {
         "embedding": {
             "texts": len(texts),
@@ -132,7 +136,7 @@ def build(
             "build_seconds": b["seconds"],
             "non_embed_seconds": round(b["seconds"] - b["embed_seconds"], 3),
             "size_bytes": dir_size(store.current_dir(index_dir)),
-            "faiss_kind": manifest["faiss"]["kind"],
+            "faiss_kind": manifest["engine"]["tables"]["passages"].get("faiss_kind"),
             "passages": manifest["passages"],
             "sentences": b["sentences"],
         },
@@ -158,7 +162,6 @@ def latency(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 
 
 def bare(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 5, depth: int = 100) -> dict[str, Any]:
     """Bare FAISS search + bare bm25s retrieve on the loaded objects (vectors and tokens prepared)."""
-    from index.tokenize import tokenize
 
     vectors = searcher._encoder.encode_queries(list(questions))
     vocab = searcher._bm25.vocab_dict
@@ -255,14 +258,12 @@ def run_corpus(
 ) -> dict[str, Any]:
     import psutil
 
-    from index.search import Searcher
-
     passages, ingest_figures = ingest(paths, subset)
     if not passages:
         return {"error": f"no passages read from {', '.join(map(str, paths))}", "ingest": ingest_figures}
     index_dir = workdir / "index"
     figures: dict[str, Any] = {"inputs": [str(p) for p in paths], "subset": subset, "ingest": ingest_figures}
-    figures.update(build(passages, index_dir, encoder_spec, order_check, cold=cold))
+    figures.update(build(paths, subset, passages, index_dir, encoder_spec, order_check, cold=cold))
     searcher = Searcher.load(index_dir)
     figures["latency"] = latency(searcher, questions, repeats)
     figures["bare"] = bare(searcher, questions, repeats)
@@ -289,8 +290,6 @@ def profile_queries(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats
     """pyinstrument text profiles of warm searches (for explaining a miss): the whole search, then the
     non-encode part alone (query vectors computed beforehand), so its small frames are not filtered out."""
     from pyinstrument import Profiler
-
-    from index.config import SearchConfig
 
     whole = Profiler(interval=0.0005)
     whole.start()

@@ -13,6 +13,8 @@ from typing import Any
 from bench import corpus, synthetic
 from bench.stats import load_average, machine
 from bench.targets import evaluate
+from index.search import Searcher
+from unqa.paths import CORPUS_DIR, SHARED_DIR, set_offline
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,6 @@ class Options:
 
 
 def run_bench(opts: Options, log: Any = print) -> dict[str, Any]:
-    from unqa.paths import CORPUS_DIR, SHARED_DIR, set_offline
 
     set_offline()
     logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -84,7 +85,6 @@ def run_bench(opts: Options, log: Any = print) -> dict[str, Any]:
 
 
 def _profile(index_dir: Path, out: Path) -> Path:
-    from index.search import Searcher
 
     path = out.with_name(out.stem + ".profile.txt")
     path.write_text(corpus.profile_queries(Searcher.load(index_dir)), encoding="utf-8")

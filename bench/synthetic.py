@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from bench.stats import summarize
+from index import dense, sparse
 
 DIM = 384
 N_QUERIES = 200
@@ -87,7 +88,6 @@ def recall_at_k(found: np.ndarray, truth: np.ndarray, k: int = 10) -> float:
 
 
 def dense_scale(n: int, kind: str | None = None, seed: int = 0, distribution: str = "uniform") -> dict[str, Any]:
-    from index import dense
 
     kind = kind or dense.choose_kind(n)
     t0 = time.perf_counter()
@@ -210,7 +210,6 @@ def token_streams(n: int, vocab: list[str], mean_len: int = 40, seed: int = 0) -
 
 
 def sparse_scale(n: int, vocab_size: int = 50_000, seed: int = 0) -> dict[str, Any]:
-    from index import sparse
 
     vocab = pseudo_vocabulary(vocab_size, seed)
     t0 = time.perf_counter()

@@ -1,7 +1,8 @@
 """The gold set: questions with answer spans, and the qrels derived from them.
 
 A passage is relevant to a question when its normalised text contains one of the question's
-normalised spans (and, when the question names a document, the passage cites that document).
+normalised spans (and, when the question names a document, the passage cites that document or one
+of ``also_docs``: the same paragraph recurring in another session's resolution).
 Relevance judgments collected in the app (thumbs) are merged in as extra qrels.
 """
 
@@ -49,6 +50,7 @@ class GoldQuestion:
     kind: str
     doc: str = ""
     spans: tuple[str, ...] = ()
+    also_docs: tuple[str, ...] = ()  # other sessions' resolutions whose same paragraph also answers
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -56,12 +58,17 @@ class GoldQuestion:
         return self.kind != "unanswerable"
 
     @property
+    def docs(self) -> tuple[str, ...]:
+        """Every document whose passages may be relevant: ``doc`` first, then ``also_docs``."""
+        return (self.doc, *self.also_docs) if self.doc else ()
+
+    @property
     def is_programme(self) -> bool:
         return same_document(self.doc, PROGRAMME_DOC)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> GoldQuestion:
-        known = {"id", "question", "lang", "kind", "doc", "spans"}
+        known = {"id", "question", "lang", "kind", "doc", "spans", "also_docs"}
         return cls(
             id=str(d["id"]),
             question=str(d["question"]),
@@ -69,6 +76,7 @@ class GoldQuestion:
             kind=str(d.get("kind", "paraphrase")),
             doc=str(d.get("doc") or ""),
             spans=tuple(d.get("spans") or ()),
+            also_docs=tuple(str(x) for x in d.get("also_docs") or ()),
             extra={k: v for k, v in d.items() if k not in known},
         )
 
@@ -105,7 +113,7 @@ def relevant_passages(q: GoldQuestion, normed: Sequence[tuple[Passage, str]]) ->
     spans = [normalize_span(s) for s in q.spans if normalize_span(s)]
     hits = []
     for passage, text in normed:
-        if q.doc and not same_document(passage.citation.document, q.doc):
+        if q.doc and not any(same_document(passage.citation.document, d) for d in q.docs):
             continue
         if any(s in text for s in spans):
             hits.append(passage.id)

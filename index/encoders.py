@@ -36,6 +36,9 @@ class Encoder(Protocol):
 
 
 def _threads() -> int:
+    """Encoder threads: ``UNQA_THREADS``, else every core this process may use."""
+    if os.environ.get("UNQA_THREADS", "").isdigit():
+        return max(1, int(os.environ["UNQA_THREADS"]))
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 

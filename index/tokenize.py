@@ -79,3 +79,15 @@ def is_cjk(text: str) -> bool:
     cjk = len(_CJK.findall(text))
     latin = sum(1 for c in text if c.isascii() and c.isalpha())
     return cjk > 0 and cjk >= latin / 4
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z0-9]{2,}")
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping character bigrams of the Chinese runs (plus Latin words): a second keyword view in
+    which compounds that jieba splits differently in the question and the text still match."""
+    norm = unicodedata.normalize("NFKC", text).lower()
+    grams = [run[i : i + 2] for run in _CJK_RUN.findall(norm) for i in range(max(1, len(run) - 1))]
+    return grams + _LATIN_WORD.findall(norm)

@@ -22,6 +22,21 @@ How the UN marks resolutions up (GA sessions 74-80, ES-10/11, SC 2000-2026, read
 - Footnotes: ``<authorialNote marker="1" placement="bottom">`` inline at the reference point; kept
   apart in ``Passage.footnotes``, never in the text.
 
+Irregular files (found by ``unqa audit``, issue 15) are cited as the document itself says, never with an
+invented or shared number:
+
+- an unnumbered paragraph ahead of operative paragraph 1 (A/RES/77/63, 78/45, 79/34, 77/65, 78/53, 80/24 in
+  Chinese) becomes the preamble's last paragraph when the English has it there (``#pp12``), otherwise it
+  stays unnumbered: ``#op0-unnumbered``, cited as 执行部分第 1 段之前的未编号段落;
+- operative paragraphs marked up inside the preamble (a ``blockList`` of numbered items, A/RES/76/54; a
+  container typed ``1.…``; a ``crossHeading`` typed ``9．…``) and one nested in another's sub-list
+  (S/RES/2820 (2026)) are read as the operative paragraphs they are; an unnumbered line after a heading is
+  the heading's title, a table after a heading belongs to the last numbered paragraph;
+- footnote references repeated as ``<sup>3</sup>``, typed before an empty ``<sup/>`` or typed at the end of
+  a paragraph (session 74) leave the text and point to the footnote they repeat;
+- zh/en pairs follow the eId (or its running number, the same in both languages), then the numbers; an
+  English paragraph is never shown beside two Chinese ones, and none is shown rather than a guessed one.
+
 First Committee rule (``is_first_committee``): a GA resolution is a First Committee (disarmament and
 international security) resolution when its cover page says it was adopted on the report of the First
 Committee (``docProponent[@refersTo="#firstCommittee"]``) or its draft (``workflow/step
@@ -53,7 +68,8 @@ _CJK_SPACE = re.compile(
     r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])"
 )
 _OP_NUM = re.compile(r"^\s*(\d{1,3})\s*[.．]\s*")
-_SUB_NUM = re.compile(r"^\s*([(（]\s*(?:[a-z]{1,3}|[ivxlc]{1,6}|\d{1,2})\s*[)）])\s*")
+_SUB_NUM = re.compile(r"^\s*([(（]\s*(?:[a-z]{1,3}|[ivxlc]{1,6}|\d{1,2})\s*[)）]|[\u3220-\u3229\u2474-\u247d])\s*")
+_FIRST_OP = re.compile(r"^\s*1\s*[.．]\s*(?!\d)")
 _FRBR = re.compile(r"/(unga|unsc)/(\d{4}-\d{2}-\d{2})/([^/]+)/")
 
 LABELS = {
@@ -96,6 +112,9 @@ class _Para:
     lines: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
     heading: str = ""
+    unnumbered: bool = False  # the UN file gives this operative-part paragraph no number (cited as such)
+    lead: int = 0  # the how-manieth unnumbered paragraph ahead of paragraph 1 of its part
+    en_eid: str = ""
 
     @property
     def text(self) -> str:
@@ -111,6 +130,7 @@ class _Meta:
     session: str
     body: str
     first_committee: bool
+    annexes: int = 0
 
 
 # ---------------------------------------------------------------- parsing
@@ -168,10 +188,44 @@ def _inline(el: etree._Element) -> str:
     """Text of an inline element, footnotes left out (their tails kept)."""
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and _local(child) != "authorialNote":
+        if _is_empty_sup(child):  # "《公约》2<sup></sup>": the marker was typed before an empty <sup>
+            parts[-1] = _TYPED_BEFORE_SUP.sub("", parts[-1])
+        elif isinstance(child.tag, str) and _local(child) != "authorialNote" and not _is_note_ref(child):
             parts.append(" " if _local(child) == "eol" else _inline(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+_TYPED_BEFORE_SUP = re.compile(r"(?<=[^\x00-\x7f;,.:)])\d{1,3}\s*$")
+_TYPED_AT_END = re.compile(r"(?<=[；;。，,、：:])\s*(\d{1,2})$")
+
+
+def _is_empty_sup(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and _local(el) == "sup" and not "".join(el.itertext()).strip()
+
+
+def _note_markers(el: etree._Element) -> set[str]:
+    root = el.getroottree().getroot()
+    return {n.get("marker", "") for n in root.iter(_q("authorialNote"))}
+
+
+def _typed_end_marker(el: etree._Element, text: str) -> str:
+    """A footnote number typed at the very end of a paragraph (``…任择议定书；4``) that repeats one of the
+    document's footnote markers; ``""`` when there is none."""
+    m = _TYPED_AT_END.search(text)
+    return m.group(1) if m and m.group(1) in _note_markers(el) else ""
+
+
+def _is_note_ref(el: etree._Element) -> bool:
+    """``<sup>3</sup>`` right after punctuation or a Han character: a repeated footnote reference (session 74
+    files cite an earlier footnote this way), not a power such as ``m<sup>2</sup>``."""
+    if _local(el) != "sup" or not re.fullmatch(r"\s*\d{1,3}\s*", "".join(el.itertext())):
+        return False
+    prev = el.getprevious()
+    before = ((prev.tail if prev is not None else el.getparent().text) or "").rstrip()
+    if not before and prev is not None:
+        before = "".join(prev.itertext()).rstrip()
+    return bool(before) and (not before[-1].isascii() or before[-1] in ";,.:)")
 
 
 _LEAF = {"p", "heading", "subheading", "crossHeading", "docTitle", "num"}
@@ -184,6 +238,8 @@ def _lines(el: etree._Element) -> list[str]:
         return []
     if tag in _LEAF:
         text = _norm(_inline(el))
+        marker = _typed_end_marker(el, text) if tag == "p" else ""
+        text = _TYPED_AT_END.sub("", text) if marker else text
         return [text] if text else []
     if tag == "tr":
         cells = [_norm(_inline(c)) for c in _children(el)]
@@ -201,13 +257,30 @@ def _lines(el: etree._Element) -> list[str]:
     return lines
 
 
+def _note_text(note: etree._Element) -> str:
+    text = " ".join(line for child in _children(note) for line in _lines(child)) or _norm(_inline(note))
+    return f"{note.get('marker', '')} {text}".strip()
+
+
 def _footnotes(el: etree._Element) -> list[str]:
+    """Footnotes of a block: its own notes, and the earlier notes its ``<sup>N</sup>`` references repeat."""
     notes = []
-    for note in el.iter(_q("authorialNote")):
-        text = " ".join(line for child in _children(note) for line in _lines(child)) or _norm(_inline(note))
-        marker = note.get("marker", "")
-        notes.append(f"{marker} {text}".strip())
+    for child in el.iter(_q("authorialNote"), _q("sup"), _q("p")):
+        if _local(child) == "authorialNote":
+            notes.append(_note_text(child))
+        elif _local(child) == "sup" and _is_note_ref(child):
+            notes.append(_referenced_note(child, "".join(child.itertext()).strip()))
+        elif _local(child) == "p" and child.getparent() is not None and _local(child.getparent()) != "authorialNote":
+            marker = _typed_end_marker(child, _norm(_inline(child)))
+            if marker:
+                notes.append(_referenced_note(child, marker))
     return notes
+
+
+def _referenced_note(el: etree._Element, marker: str) -> str:
+    """The text of the document's footnote ``marker`` (a repeated reference cites an earlier footnote)."""
+    found = el.getroottree().getroot().find(f".//{_q('authorialNote')}[@marker='{marker}']")
+    return _note_text(found) if found is not None else marker
 
 
 # ---------------------------------------------------------------- metadata
@@ -318,33 +391,96 @@ _CONTAINERS = {
 
 
 def _preamble_units(preamble: etree._Element | None) -> list[_Unit]:
+    """Preambular units; a file that marks its numbered operative paragraphs up inside the preamble (a
+    ``blockList`` of ``<item><num>1.</num>``, A/RES/76/54 in Chinese) gets them back as body units, and
+    every container after them is operative text too."""
     if preamble is None:
         return []
-    units = []
+    units: list[_Unit] = []
+    in_body = False
     for child in _children(preamble):
         if _local(child) == "formula":
             continue
+        embedded = _embedded_operative(child)
+        if embedded:
+            units.extend(embedded)
+            in_body = True
+            continue
         lines = _lines(child)
+        in_body = in_body or bool(lines and _FIRST_OP.match(lines[0]))  # "1.表示注意到…" typed in a container
         if lines:
-            units.append(_Unit("preamble", child.get("eId", ""), "", lines, _footnotes(child)))
+            units.append(_Unit("body" if in_body else "preamble", child.get("eId", ""), "", lines, _footnotes(child)))
+    return units
+
+
+def _is_op_num(el: etree._Element | None) -> bool:
+    return el is not None and bool(re.fullmatch(r"\d{1,3}\s*[.．]", _norm(_inline(el))))
+
+
+def _embedded_operative(container: etree._Element) -> list[_Unit]:
+    """The list introduction (a preambular unit) and the numbered items (body units) of a preamble
+    container whose ``blockList`` holds numbered operative paragraphs; [] for any other container."""
+    block = container.find(f".//{_q('blockList')}")
+    if block is None:
+        return []
+    items = [i for i in _children(block) if _local(i) == "item"]
+    if not any(_is_op_num(i.find(_q("num"))) for i in items):
+        return []
+    intro = block.find(_q("listIntroduction"))
+    units = []
+    intro_text = _norm(_inline(intro)) if intro is not None else ""
+    if intro is not None and intro_text:
+        units.append(_Unit("preamble", container.get("eId", ""), "", [intro_text], _footnotes(intro)))
+    for item in items:
+        num = item.find(_q("num"))
+        lines = [ln for k in _children(item) if _local(k) != "num" for ln in _lines(k)]
+        units.append(
+            _Unit("body", item.get("eId", ""), _norm(_inline(num)) if num is not None else "", lines, _footnotes(item))
+        )
     return units
 
 
 def _body_units(el: etree._Element) -> list[_Unit]:
     """Paragraph-level units of a body in document order (sections and containers walked through)."""
     units: list[_Unit] = []
+    last = [0]  # the last operative number seen, for numbered paragraphs nested in a sub-list
     for child in _children(el):
         tag = _local(child)
         if tag in ("heading", "subheading", "num"):
             units.append(_Unit("heading", child.get("eId", ""), "", _lines(child), []))
         elif tag == "crossHeading":
             kind = "preamble" if child.get("refersTo") == "#preamble" else "heading"
-            units.append(_Unit(kind, child.get("eId", ""), "", _lines(child), _footnotes(child)))
+            lines = _lines(child)
+            if kind == "preamble" and lines and _OP_NUM.match(lines[0]):
+                kind = "body"  # "9．回顾…": an operative paragraph the file marked up as a preamble heading
+            units.append(_Unit(kind, child.get("eId", ""), "", lines, _footnotes(child)))
         elif tag in _CONTAINERS and child.find(f".//{_q('paragraph')}") is not None:
             units.extend(_body_units(child))
         elif tag not in ("authorialNote",):
+            own = child.find(_q("num"))
+            last[0] = _op_number(own) or last[0]
+            nested = _nested_operative(child, last)
             units.append(_paragraph_unit(child))
+            units.extend(_paragraph_unit(point) for point in nested)
     return [u for u in units if u.lines]
+
+
+def _op_number(num: etree._Element | None) -> int:
+    return int(re.sub(r"\D", "", _norm(_inline(num)))) if num is not None and _is_op_num(num) else 0
+
+
+def _nested_operative(paragraph: etree._Element, last: list[int]) -> list[etree._Element]:
+    """Numbered operative paragraphs the file nests inside another paragraph's list (``<point><num>5.</num>``
+    in a sub-list of paragraph 4, S/RES/2820 (2026) in Chinese): taken out of it, in order, so that each is
+    cited under its own number."""
+    nested = []
+    for point in paragraph.iter(_q("point"), _q("item")):
+        if last[0] and _op_number(point.find(_q("num"))) == last[0] + 1:  # continues the operative numbering
+            nested.append(point)
+            last[0] += 1
+    for point in nested:
+        point.getparent().remove(point)
+    return nested
 
 
 def _paragraph_unit(el: etree._Element) -> _Unit:
@@ -377,6 +513,15 @@ def _split_number(unit: _Unit) -> tuple[str, str]:
     return "", ""
 
 
+def _typed_number(unit: _Unit, expected: int) -> bool:
+    """A number typed before the text without its dot (``"\\t7\\t决定…"``) that continues the numbering."""
+    m = re.match(r"(\d{1,3})\s*(?=[^\d.．,，/%年月日])", unit.lines[0]) if unit.lines and not unit.num else None
+    if m is None or int(m.group(1)) != expected:
+        return False
+    unit.lines[0] = unit.lines[0][m.end() :]
+    return True
+
+
 def _is_heading_like(unit: _Unit) -> bool:
     """SC and annex texts set headings as plain unnumbered paragraphs ("报告", "Sanctions measures")."""
     text = " ".join(unit.lines)
@@ -399,19 +544,46 @@ class _Grouper:
         self.pp = 0
         self.op = 0
         self.heading = ""
+        self.after_heading = False
+        self.heading_just_before = False
         self.current: _Para | None = None
 
     def feed(self, unit: _Unit) -> None:
         if unit.kind == "heading":
             self._heading(" ".join(unit.lines))
-        elif unit.kind == "preamble":
+            return
+        if unit.kind == "body" and self._is_subheading(unit):
+            self._heading(" ".join(unit.lines))
+            return
+        self.heading_just_before, self.after_heading = self.after_heading, False
+        if unit.kind == "preamble":
             self._preamble(unit)
         else:
             self._body(unit)
 
+    def _new_part(self) -> None:
+        """A new part: numbering restarts; the last part's heading does not carry over unless it just came."""
+        self.part, self.pp, self.op = self.part + 1, 0, 0
+        if not self.heading_just_before:
+            self.heading = ""
+
+    def _last_numbered(self) -> _Para | None:
+        """The last numbered paragraph of the current part, if any."""
+        last = self.paras[-1] if self.paras else None
+        ok = last is not None and last.kind == self.body_kind and last.part == self.part and not last.unnumbered
+        return last if ok else None
+
+    def _is_subheading(self, unit: _Unit) -> bool:
+        """An unnumbered paragraph right after a heading, between numbered paragraphs, is the heading's title
+        (``二`` then ``执行1995年《…协定》``, A/RES/77/118), not a paragraph of its own."""
+        if not (self.numbered and self.op and self.after_heading and unit.lines and not unit.num):
+            return False
+        return not (_OP_NUM.match(unit.lines[0]) or _SUB_NUM.match(unit.lines[0])) and len(unit.lines) == 1
+
     def _heading(self, text: str) -> None:
-        self.heading = text
+        self.heading = f"{self.heading} {text}" if self.after_heading and self.heading else text
         self.current = None
+        self.after_heading = True
 
     def _new(self, kind: str, number: int, unit: _Unit) -> _Para:
         para = _Para(kind, number, self.part, unit.eid, heading=self.heading)
@@ -421,7 +593,7 @@ class _Grouper:
 
     def _preamble(self, unit: _Unit) -> None:
         if self.op:  # a preamble after operative paragraphs starts a new part
-            self.part, self.pp, self.op = self.part + 1, 0, 0
+            self._new_part()
         self.pp += 1
         para = self._new("preamble", self.pp, unit)
         para.lines, para.footnotes = list(unit.lines), list(unit.footnotes)
@@ -429,16 +601,28 @@ class _Grouper:
 
     def _body(self, unit: _Unit) -> None:
         what, number = _split_number(unit)
+        if what == "" and self.numbered and self.op and _typed_number(unit, self.op + 1):
+            what, number = "op", str(self.op + 1)
+        if what == "sub" and re.fullmatch(r"(?:[A-Z]|[IVX]{1,4})\s*[.．]", number):
+            self._heading(" ".join(unit.lines))  # "A. 定向制裁": a section heading, numbered with a letter
+            return
         if what == "op":
             if int(number) == 1 and self.op >= 1:
-                self.part, self.pp = self.part + 1, 0
+                self._new_part()
             self.op = int(number)
             para = self._new(self.body_kind, self.op, unit)
         elif what == "" and _is_heading_like(unit):
             self._heading(" ".join(unit.lines))
             return
+        elif what == "" and self.numbered and self.op == 0:
+            # an unnumbered paragraph ahead of operative paragraph 1: never given a number of its own
+            para = self._new(self.body_kind, 0, unit)
+            para.unnumbered = True
+            para.lead = sum(p.part == self.part and p.unnumbered for p in self.paras)
         elif self.current is not None and (what == "sub" or self.numbered):
             para = self.current
+        elif self.numbered and self._last_numbered() is not None:
+            para = self._last_numbered()  # a table or text after a heading: never a number of its own
         else:
             self.op += 1
             para = self._new(self.body_kind, self.op, unit)
@@ -487,24 +671,62 @@ def _paragraphs(stmt: etree._Element) -> list[_Para]:
 def _para_id(symbol: str, para: _Para) -> str:
     """Stable passage id without spaces (TREC files split on whitespace): "S/RES/2663(2022)#pp1"."""
     symbol = symbol.replace(" ", "")
+    tail = "-unnumbered" if para.unnumbered else ""
     if para.part >= 100:
-        return f"{symbol}#annex{para.part - 100}.p{para.number}"
+        return f"{symbol}#annex{para.part - 100}.p{para.number}{tail}"
     prefix = "" if para.part == 1 else f"part{para.part}."
-    return f"{symbol}#{prefix}{'pp' if para.kind == 'preamble' else 'op'}{para.number}"
+    return f"{symbol}#{prefix}{'pp' if para.kind == 'preamble' else 'op'}{para.number}{tail}"
+
+
+_ZH_NUMERALS = "一二三四五六七八九十"
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _ordinal(n: int, lang: str) -> str:
+    table = _ZH_NUMERALS if lang == "zh" else _ROMAN
+    return table[n - 1] if 1 <= n <= len(table) else str(n)
+
+
+def _paragraph_label(meta: _Meta, para: _Para) -> str:
+    """``执行部分第 5 段`` / ``operative para. 5``; an unnumbered head paragraph says so, never a number."""
+    lang = "zh" if meta.lang == "zh" else "en"
+    lab = LABELS[lang]
+    if para.kind == "paragraph":
+        annex = lab["annex"] + (_ordinal(para.part - 100, lang) if meta.annexes > 1 else "")
+        annex = annex if lang == "zh" or meta.annexes <= 1 else f"{lab['annex']} {_ordinal(para.part - 100, lang)}"
+        if para.unnumbered:
+            return (
+                f"{annex} {_lead_label(para.lead, lang, '')}".strip()
+                if lang == "zh"
+                else f"{annex}, {_lead_label(para.lead, lang, '')}"
+            )
+        return f"{annex} {lab['para'].format(n=para.number)}"
+    if para.unnumbered:
+        return _lead_label(para.lead, lang, "执行部分第 1 段之前的" if lang == "zh" else " before operative para. 1")
+    n = lab["para"].format(n=para.number)
+    if lang == "zh":
+        return f"{lab[para.kind]}{n}"
+    return f"{'preambular' if para.kind == 'preamble' else 'operative'} {n}"
+
+
+def _lead_label(k: int, lang: str, where: str) -> str:
+    """``执行部分第 1 段之前的未编号段落`` (the k-th, when there are several) / ``unnumbered paragraph 2 before…``."""
+    if lang == "zh":
+        return f"{where}{f'第 {k} 个' if k > 1 else ''}未编号段落"
+    return f"unnumbered paragraph{f' {k}' if k > 1 else ''}{where}"
+
+
+def _part_label(meta: _Meta, para: _Para) -> str:
+    """A later part of a resolution in several parts, when no heading of its own names it."""
+    if para.heading or para.part <= 1 or para.part >= 100:
+        return ""
+    return f"第{_ordinal(para.part, 'zh')}部分" if meta.lang == "zh" else f"part {_ordinal(para.part, 'en')}"
 
 
 def _citation(meta: _Meta, para: _Para, source: str) -> Citation:
-    lab = LABELS["zh" if meta.lang == "zh" else "en"]
-    n = lab["para"].format(n=para.number)
-    if para.kind == "paragraph":
-        section, paragraph = lab["annex"], f"{lab['annex']} {n}"
-    elif meta.lang == "zh":
-        section = lab[para.kind]
-        paragraph = f"{section}{n}"
-    else:
-        section = lab[para.kind]
-        paragraph = f"{'preambular' if para.kind == 'preamble' else 'operative'} {n}"
-    path = tuple(p for p in (meta.symbol, para.heading, paragraph) if p)  # A/RES/75/36 › 执行部分第 5 段
+    paragraph = _paragraph_label(meta, para)
+    # A/RES/75/36 › 执行部分第 5 段
+    path = tuple(p for p in (meta.symbol, para.heading or _part_label(meta, para), paragraph) if p)
     return Citation(
         document=meta.symbol,
         title=meta.title,
@@ -521,18 +743,23 @@ def _context(meta: _Meta, para: _Para) -> str:
     return f"{meta.title} {part}".strip() if part else meta.title
 
 
-def _passage(meta: _Meta, para: _Para, order: int, source: str, en: str | None) -> Passage:
+def _passage(meta: _Meta, para: _Para, order: int, source: str, en: _Para | None) -> Passage:
     own = key_of(meta.symbol)
     mentions = [k for k in symbol_keys(para.text) if k != own]
     extra: dict[str, Any] = {
         "eId": para.eid,
         "num": para.number,
+        "part": para.part,
         "date": meta.date,
         "session": meta.session,
         "body": meta.body,
     }
+    if para.unnumbered:
+        extra.update(unnumbered=True, lead=para.lead)
+    if en is not None:
+        extra.update(en_eId=en.eid, en_num=en.number, en_kind=en.kind, en_part=en.part)
     return Passage(
-        en=en or "",
+        en=en.text if en is not None else "",
         mentions=tuple(mentions),
         footnotes=tuple(para.footnotes),
         subpoints=tuple(subpoints(para.text)) if para.kind == "operative" else (),
@@ -571,20 +798,106 @@ def doc_key(symbol: str, lang: str) -> str:
 # ---------------------------------------------------------------- alignment
 
 
-def _align(paras: list[_Para], english: list[_Para]) -> tuple[list[str | None], int]:
-    """English text per Chinese paragraph: by eId, else by (part, kind, number). Returns (texts, eId hits)."""
-    by_eid = {p.eid: p for p in english if p.eid}
-    by_pos = {(p.part, p.kind, p.number): p for p in english}
-    texts: list[str | None] = []
+def _eid_number(eid: str) -> int | None:
+    """The running number of a Mercury eId (``para_13``, ``container_13``): the same paragraph carries the
+    same number in every language version, whichever element the file chose for it."""
+    m = re.fullmatch(r"[a-z]+_(\d+)", eid)
+    return int(m.group(1)) if m else None
+
+
+def _same(para: _Para, other: _Para | None) -> bool:
+    return other is not None and (para.kind, para.number, para.unnumbered) == (
+        other.kind,
+        other.number,
+        other.unnumbered,
+    )
+
+
+def _head_pair(para: _Para, other: _Para) -> bool:
+    kinds = {(para.kind, para.unnumbered), (other.kind, other.unnumbered)}
+    return kinds == {("preamble", False), ("operative", True)}
+
+
+class _English:
+    """The English paragraphs of a statement, looked up the ways a Chinese paragraph may be paired with one."""
+
+    def __init__(self, english: list[_Para]) -> None:
+        counts: dict[tuple[str, int], int] = {}
+        for p in english:
+            counts[(p.kind, p.number)] = counts.get((p.kind, p.number), 0) + 1
+        self.by_eid = {p.eid: p for p in english if p.eid}
+        self.by_num = {n: p for p in english if (n := _eid_number(p.eid)) is not None}
+        self.by_pos = {(p.part, p.kind, p.number): p for p in reversed(english) if not p.unnumbered}
+        self.by_kind_number = {(p.kind, p.number): p for p in english if counts[(p.kind, p.number)] == 1}
+        self.by_lead = {(p.part, p.lead): p for p in english if p.unnumbered}
+        self.english = english
+        self.used: set[int] = set()
+
+    def _free(self, para: _Para | None) -> bool:
+        return para is not None and id(para) not in self.used
+
+    def by_eids(self, para: _Para) -> _Para | None:
+        """Same eId, else same eId number; same kind and number, or one file's unnumbered head paragraph
+        that the other has as a preambular paragraph."""
+        twin = self.by_num.get(_eid_number(para.eid) or -1)
+        for c in (self.by_eid.get(para.eid), twin):
+            if self._free(c) and _same(para, c):
+                return c
+        return twin if self._free(twin) and _head_pair(para, twin) else None  # type: ignore[arg-type]
+
+    def by_numbers(self, para: _Para, unique_here: bool) -> _Para | None:
+        """Same part, kind and number; else the one English paragraph of that kind and number, when the
+        Chinese has only one too (the two files cut the resolution into parts differently)."""
+        if para.unnumbered:  # the k-th unnumbered paragraph before paragraph 1 of the same part
+            lead = self.by_lead.get((para.part, para.lead))
+            return lead if self._free(lead) and lead.kind == para.kind else None  # type: ignore[union-attr]
+        pos = self.by_pos.get((para.part, para.kind, para.number))
+        if self._free(pos):
+            return pos
+        alone = self.by_kind_number.get((para.kind, para.number)) if unique_here else None
+        return alone if self._free(alone) else None
+
+    def take(self, para: _Para | None) -> _Para | None:
+        if para is not None:
+            self.used.add(id(para))
+        return para
+
+    def left(self) -> list[str]:
+        """English paragraphs paired with none: ``"operative 5"``."""
+        return [f"{p.kind} {p.number}" for p in self.english if id(p) not in self.used]
+
+
+def _align(paras: list[_Para], english: list[_Para]) -> tuple[list[_Para | None], int, list[str]]:
+    """The English paragraph of each Chinese one, by eId first, then by numbers, never by order alone, and
+    never one English paragraph for two Chinese ones. Returns (matches, eId hits, English left over)."""
+    index = _English(english)
+    counts: dict[tuple[str, int], int] = {}
+    for p in paras:
+        counts[(p.kind, p.number)] = counts.get((p.kind, p.number), 0) + 1
+    matches: list[_Para | None] = []
     eid_hits = 0
     for para in paras:
-        match = by_eid.get(para.eid) if para.eid else None
-        if match is not None and match.kind == para.kind and match.number == para.number:
-            eid_hits += 1
-        else:
-            match = by_pos.get((para.part, para.kind, para.number))
-        texts.append(match.text if match is not None else None)
-    return texts, eid_hits
+        match = index.take(index.by_eids(para))
+        eid_hits += match is not None
+        if match is None:
+            match = index.take(index.by_numbers(para, counts[(para.kind, para.number)] == 1))
+        matches.append(match)
+    return matches, eid_hits, index.left()
+
+
+def _settle_unnumbered(paras: list[_Para], english: list[_Para]) -> None:
+    """Unnumbered paragraphs at the head of an operative part that the English version has as the last
+    paragraphs of the preamble become those preambular paragraphs (A/RES/77/63 in Chinese); otherwise they
+    stay unnumbered, cited as the paragraph before operative paragraph 1."""
+    for part in sorted({p.part for p in paras if p.unnumbered and p.part < 100}):
+        leads = [p for p in paras if p.part == part and p.unnumbered]
+        zh_pp = sum(p.part == part and p.kind == "preamble" for p in paras)
+        en_pp = sum(p.part == part and p.kind == "preamble" for p in english)
+        en_leads = sum(p.part == part and p.unnumbered for p in english)
+        if en_leads or en_pp != zh_pp + len(leads):
+            continue
+        for k, lead in enumerate(leads, start=1):
+            lead.kind, lead.number, lead.unnumbered = "preamble", zh_pp + k, False
 
 
 # ---------------------------------------------------------------- entry points
@@ -605,7 +918,12 @@ def _parsed(data: bytes, name: str) -> list[tuple[_Meta, list[_Para]]]:
     if not stmts:
         raise IngestError(f"{name}: no resolution statement in the XML")
     multi = len(stmts) > 1 or stmts[0].getparent() is not root
-    return [(_meta(s, root, multi), _paragraphs(s)) for s in stmts]
+    parsed = []
+    for stmt in stmts:
+        meta, paras = _meta(stmt, root, multi), _paragraphs(stmt)
+        meta.annexes = len({p.part for p in paras if p.part >= 100})
+        parsed.append((meta, paras))
+    return parsed
 
 
 def read_akn(path_or_bytes: Path | bytes, name: str = "", english: Path | bytes | None = None) -> Document:
@@ -617,18 +935,22 @@ def read_akn(path_or_bytes: Path | bytes, name: str = "", english: Path | bytes 
     en_parts = _parsed(en_data, f"{name} (English)") if en_data else []
     passages: list[Passage] = []
     stats = {"paragraphs": 0, "eid_aligned": 0, "aligned": 0}
+    english_left: list[str] = []
     seen: set[str] = set()
     for i, (meta, paras) in enumerate(parts):
-        en_texts: list[str | None] = [None] * len(paras)
+        en_paras: list[_Para | None] = [None] * len(paras)
         if i < len(en_parts) and meta.lang != "en":
-            en_texts, hits = _align(paras, en_parts[i][1])
+            _settle_unnumbered(paras, en_parts[i][1])
+            en_paras, hits, left = _align(paras, en_parts[i][1])
             stats["eid_aligned"] += hits
-            stats["aligned"] += sum(t is not None for t in en_texts)
+            english_left.extend(left)
+            stats["aligned"] += sum(t is not None for t in en_paras)
         stats["paragraphs"] += len(paras)
-        for para, en in zip(paras, en_texts, strict=True):
+        for para, en in zip(paras, en_paras, strict=True):
             passages.append(_unique(_passage(meta, para, len(passages), name, en), seen))
     doc = _document(parts, passages, data + en_data, name, stats)
     doc.meta["title_en"] = en_parts[0][0].title if en_parts else ""
+    doc.meta["english_left"] = english_left  # English paragraphs no Chinese one was paired with
     return doc
 
 

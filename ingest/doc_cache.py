@@ -11,28 +11,23 @@ import json
 import logging
 import os
 from collections.abc import Callable, Sequence
-from functools import cache
 from pathlib import Path
 
+from unqa.fingerprint import hash_files
 from unqa.model import Document, Passage
 from unqa.paths import cache_dir
 
 logger = logging.getLogger(__name__)
 
 
-CONTRACT_MODULES = ("model", "symbols")  # unqa/: the passage contract and symbol parsing every reader uses
+# what shapes a parsed document: every reader and cleaning module, and the contract they build
+READER_FILES = ("ingest/*.py", "unqa/model.py", "unqa/symbols.py")
 
 
-@cache
 def reader_version(*modules: str) -> str:
-    """Hash of the reader modules' source and of the contract they build: a change to either
-    invalidates the cached documents."""
-    h = hashlib.sha256()
-    for name in modules:
-        h.update((Path(__file__).parent / f"{name}.py").read_bytes())
-    for name in CONTRACT_MODULES:
-        h.update((Path(__file__).parent.parent / "unqa" / f"{name}.py").read_bytes())
-    return h.hexdigest()[:12]
+    """Hash of the reader code and of the contract it builds (``READER_FILES``): any change to them
+    invalidates the cached documents. ``modules`` is kept for callers naming their reader."""
+    return hash_files(READER_FILES)
 
 
 def _key(parts: Sequence[bytes | None], version: str) -> str:

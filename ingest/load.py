@@ -20,6 +20,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ingest.akn import is_first_committee, read_akn
+from ingest.doc_cache import cached, reader_version
+from ingest.pdf import read_pdf
+from ingest.plaintext import read_plain_text
+from ingest.programme import is_programme, read_programme
 from unqa.model import Document, IngestError
 
 logger = logging.getLogger(__name__)
@@ -158,8 +163,6 @@ def _pairs(entries: list[_Xml]) -> Iterator[tuple[_Xml, _Xml | None] | Skipped]:
 
 
 def _read_pair(zh: _Xml, en: _Xml | None) -> Document:
-    from ingest.akn import read_akn
-    from ingest.doc_cache import cached, reader_version
 
     data = zh.read()
     english = en.read() if en is not None else None
@@ -172,17 +175,14 @@ def _read_pair(zh: _Xml, en: _Xml | None) -> Document:
 
 
 def _read_text(path: Path) -> Document:
-    from ingest.programme import is_programme, read_programme
 
     if is_programme(path):
         return read_programme(path)
-    from ingest.plaintext import read_plain_text
 
     return read_plain_text(path)
 
 
 def _read_pdf(path: Path) -> Document:
-    from ingest.pdf import read_pdf
 
     return read_pdf(path)
 
@@ -253,11 +253,8 @@ def _read_one(job: _Job, *, subset: str) -> Document | Skipped | None:
     except Exception as exc:  # one bad document never stops the walk
         logger.warning("skipped %s: %s", job.source, _reason(exc))
         return Skipped(job.source, _reason(exc))
-    if subset == "first-committee" and job.is_xml:
-        from ingest.akn import is_first_committee
-
-        if not is_first_committee(doc):
-            return None
+    if subset == "first-committee" and job.is_xml and not is_first_committee(doc):
+        return None
     return doc
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
+from ingest.clean import join_lines
 from unqa.model import Citation, Document, IngestError, Passage
 from unqa.symbols import official_url, symbol_keys
 
@@ -126,14 +127,9 @@ def _clean_page(lines: list[str], running: set[str]) -> tuple[list[str], list[st
 
 def _join(lines: list[str]) -> str:
     try:
-        from ingest.clean import join_lines  # written alongside; optional
-    except ImportError:
-        join_lines = None
-    if join_lines is not None:
-        try:
-            return join_lines(lines)
-        except Exception:  # a broken helper must not lose the text
-            logger.debug("ingest.clean.join_lines failed; using the local join")
+        return join_lines(lines)
+    except Exception:  # a broken helper must not lose the text
+        logger.debug("ingest.clean.join_lines failed; using the local join")
     return _join_local(lines)
 
 
@@ -316,7 +312,7 @@ def _passages(paras: list[tuple[_Para, str]], symbol: str, title: str, lang: str
                 doc_id=f"{symbol}@{lang}",
                 order=order,
                 location=f"p. {para.page}",
-                symbols=tuple(symbol_keys(text)),
+                mentions=tuple(symbol_keys(text)),  # the paragraph cites them; it is not those documents
                 extra={"heading": para.heading},
             )
         )

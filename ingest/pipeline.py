@@ -3,13 +3,13 @@ duplicate passage ids, and summarise what was read and what was skipped."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest.load import Skipped, iter_documents
 from unqa.model import Document, Passage
 
 logger = logging.getLogger(__name__)
@@ -17,7 +17,6 @@ logger = logging.getLogger(__name__)
 
 def collect(paths: Sequence[Path], subset: str = "all", show_progress: bool = True) -> tuple[list[Document], list]:
     """Documents read from ``paths`` and the inputs skipped (``ingest.load.Skipped``) with reasons."""
-    from ingest.load import Skipped, iter_documents
 
     docs: list[Document] = []
     skipped: list[Skipped] = []
@@ -48,20 +47,3 @@ def summary(docs: Sequence[Document], skipped: Sequence[Any], passages: Sequence
         "passages_per_kind": dict(Counter(p.kind for p in passages).most_common()),
         "skipped": [{"source": s.source, "reason": s.reason} for s in skipped],
     }
-
-
-def inputs_fingerprint(paths: Sequence[Path], settings: dict[str, Any]) -> str:
-    """Cheap hash of every input file's bytes plus the build settings (decides staleness)."""
-    h = hashlib.sha256(repr(sorted(settings.items())).encode())
-    for path in sorted({f for p in paths for f in _files(Path(p))}):
-        h.update(str(path).encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()[:20]
-
-
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path.resolve()]
-    if path.is_dir():
-        return [f.resolve() for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")]
-    return []

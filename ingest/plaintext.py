@@ -113,7 +113,7 @@ def _passage(doc: _Doc, para: _Para, n: int) -> Passage | None:
         doc_id=doc.stem,
         order=n - 1,
         location=f"lines {para.lines[0][0]}-{para.lines[-1][0]}",
-        symbols=tuple(symbol_keys(text)),
+        mentions=tuple(symbol_keys(text)),  # the paragraph cites them; it is not those documents
         extra={"urls": urls} if urls else {},
     )
 

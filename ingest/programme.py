@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 from ingest.clean import clean_text, extract_urls, join_lines
 from ingest.textio import decode_bytes, read_meta
 from unqa.model import Citation, Document, IngestError, Passage
-from unqa.symbols import full_symbol, ga_key, key_of, official_url, sc_key
+from unqa.symbols import full_symbol, ga_key, key_of, official_url, sc_key, with_part
 
 logger = logging.getLogger(__name__)
 
@@ -325,7 +325,7 @@ def _mandate(doc: _Doc, unit: _Unit) -> Passage:
         text=clean_text(f"{unit.label} {_text(unit)}"),
         path=(doc.programme, "法律授权", unit.heading, unit.label),
         paragraph=unit.label,
-        url=official_url(symbol, str(doc.meta.get("language") or "zh")),
+        url=official_url(with_part(symbol, unit.part), str(doc.meta.get("language") or "zh")),  # A/RES/42/37C
         context=f"{doc.programme} 法律授权 {unit.heading}",
         symbols=(unit.key,),
         extra=extra,

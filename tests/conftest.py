@@ -27,11 +27,14 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
+PROGRAMME_FILE = CORPUS_DIR / "a_65_6_prog3_zh.txt"  # the programme alone (corpus/ also holds resolutions)
+
+
 @pytest.fixture(scope="session")
 def programme_passages():
     from ingest.pipeline import collect, unique_passages
 
-    docs, skipped = collect([CORPUS_DIR], show_progress=False)
+    docs, skipped = collect([PROGRAMME_FILE], show_progress=False)
     assert not skipped, skipped
     return unique_passages(docs)
 

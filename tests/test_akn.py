@@ -157,3 +157,106 @@ def test_subpoints_give_paragraph_true_answer_citations() -> None:
     assert op8.text[b.start : b.end].startswith("(b) To adopt national rules")
     assert answer_citation(op8, "To adopt national rules and regulations") == "S/RES/1540 (2004), operative para. 8 (b)"
     assert answer_citation(op8, "Calls upon all States") == "S/RES/1540 (2004), operative para. 8"
+
+
+# ---------------------------------------------------------------- irregular UN files (issue 15)
+
+HEAD_UNNUMBERED = {  # symbol -> (preambular paragraphs, operative paragraphs, English of the head paragraph, of op 1)
+    "77/63": (12, 12, "Noting with deep regret", "Invites all States that have not signed"),
+    "78/45": (12, 12, "Noting with deep regret", "Invites all States that have not signed"),
+    "79/34": (12, 12, "Noting with deep regret", "Invites all States that have not signed"),
+    "77/65": (34, 23, "Seized of the danger", "Urges all nuclear-weapon States"),
+    "78/53": (34, 23, "Seized of the danger", "Urges all nuclear-weapon States"),
+    "80/24": (35, 23, "Seized of the danger", "Urges all nuclear-weapon States"),
+}
+
+
+def _ga_pair(key: str) -> tuple[Path, Path]:
+    session, number = key.split("/")
+    folder = XML / "GA" / f"{session}session"
+    return (
+        _one(folder / "Chinese", f"A_RES_{session}_{number}-*"),
+        _one(folder / "English", f"A_RES_{session}_{number}-*"),
+    )
+
+
+@pytest.mark.parametrize("key", sorted(HEAD_UNNUMBERED))
+def test_unnumbered_head_paragraph_is_the_preambles_last_as_the_english_confirms(key: str) -> None:
+    n_pp, n_op, en_head, en_op1 = HEAD_UNNUMBERED[key]
+    zh, en = _ga_pair(key)
+    doc = read_akn(zh, english=en)
+    symbol = f"A/RES/{key}"
+    assert not [p.id for p in doc.passages if "part2" in p.id or p.extra.get("unnumbered")]
+    pre = [p for p in doc.passages if p.kind == "preamble"]
+    ops = [p for p in doc.passages if p.kind == "operative"]
+    assert [p.extra["num"] for p in pre] == list(range(1, n_pp + 1))
+    assert [p.extra["num"] for p in ops] == list(range(1, n_op + 1))
+    head = pre[-1]  # the Chinese file's unnumbered <paragraph> ahead of "1."
+    assert head.id == f"{symbol}#pp{n_pp}" and head.citation.paragraph == f"序言部分第 {n_pp} 段"
+    assert head.en.startswith(en_head) and head.extra["en_eId"] == f"container_{n_pp + 1}"
+    assert ops[0].id == f"{symbol}#op1" and ops[0].en.startswith(en_op1)
+    for p in doc.passages:  # every paragraph beside its own English: same kind and number, paired by eId number
+        assert (p.extra["en_kind"], p.extra["en_num"]) == (p.kind, p.extra["num"]), p.id
+        assert p.extra["en_eId"].rsplit("_", 1)[1] == p.extra["eId"].rsplit("_", 1)[1], p.id
+    assert len({p.en for p in doc.passages}) == len(doc.passages)
+
+
+def test_unnumbered_head_paragraph_without_english_stays_unnumbered() -> None:
+    zh, _ = _ga_pair("77/63")
+    doc = read_akn(zh)  # nothing confirms where it belongs: no number is invented
+    head = next(p for p in doc.passages if p.extra.get("unnumbered"))
+    assert head.id == "A/RES/77/63#op0-unnumbered" and head.extra["num"] == 0
+    assert head.citation.paragraph == "执行部分第 1 段之前的未编号段落"
+    assert head.text.startswith("深表遗憾地注意到")
+    ops = [p for p in doc.passages if p.kind == "operative" and not p.extra.get("unnumbered")]
+    assert [p.extra["num"] for p in ops] == list(range(1, 13)) and ops[0].id == "A/RES/77/63#op1"
+    assert len({p.citation.paragraph for p in doc.passages}) == len(doc.passages)
+
+
+def test_operative_part_marked_up_inside_the_preamble_is_operative() -> None:
+    zh, en = _ga_pair("76/54")
+    doc = read_akn(zh, english=en)
+    pre = [p for p in doc.passages if p.kind == "preamble"]
+    ops = [p for p in doc.passages if p.kind == "operative"]
+    assert len(pre) == 22 and [p.extra["num"] for p in ops] == list(range(1, 8))
+    assert pre[-1].text.startswith("又重申国际社会应立即采取共同行动") and pre[-1].en.startswith("Reaffirming also")
+    op3 = next(p for p in ops if p.id == "A/RES/76/54#op3")
+    assert [s.label for s in op3.subpoints] == ["(a)", "(b)", "(c)", "(d)", "(e)", "(f)"]
+    assert op3.en.startswith("Encourages the following")
+    op7 = ops[-1]  # typed "\t7\t决定…" in a preamble container, no dot
+    assert op7.id == "A/RES/76/54#op7" and op7.text.startswith("决定在大会第七十七届会议")
+    assert op7.en.startswith("Decides to include")
+
+
+def test_operative_paragraph_nested_in_a_sub_list_gets_its_own_number() -> None:
+    folder = XML / "SC" / "2026"
+    doc = read_akn(_one(folder / "Chinese", "S_RES_2820-*"), english=_one(folder / "English", "S_RES_2820-*"))
+    ops = [p for p in doc.passages if p.kind == "operative" and p.extra["part"] == 1]
+    assert [p.extra["num"] for p in ops] == list(range(1, len(ops) + 1))
+    op5 = next(p for p in ops if p.id == "S/RES/2820(2026)#op5")
+    assert op5.text.startswith("决定削减南苏丹特派团部队总人数") and "决定削减" not in ops[3].text
+
+
+SESSION74_GLUED = ("74_25", "74_106", "74_116", "74_134", "74_168", "74_177", "74_19", "74_221", "74_45", "74_82")
+
+
+def test_session_74_footnote_references_leave_the_text_clean() -> None:
+    from ingest.audit import footnote_markers
+
+    with (
+        zipfile.ZipFile(GA74 / "GA resolutions_74session_Chinese.zip") as zc,
+        zipfile.ZipFile(GA74 / "GA resolutions_74session_English.zip") as ze,
+    ):
+        docs = [
+            read_akn(zc.read(f"Chinese/{k}_C.xml"), f"{k}_C.xml", english=ze.read(f"English/{k}.xml"))
+            for k in SESSION74_GLUED
+        ]
+    for doc in docs:
+        for p in doc.passages:
+            assert not footnote_markers(p.text, "zh"), (p.id, p.text[-30:])
+    op1 = next(p for p in docs[0].passages if p.id == "A/RES/74/25#op1")
+    assert op1.text == "表示注意到印度洋特设委员会的报告；"
+    assert op1.footnotes == ("3 《大会正式记录，第七十四届会议，补编第29号》(A/74/29)。",)
+    op2 = next(p for p in docs[3].passages if p.id == "A/RES/74/134#op2")
+    assert op2.text.endswith("《消除对妇女一切形式歧视公约》和《残疾人权利公约》以及这些公约的任择议定书；")
+    assert op2.footnotes[-1].startswith("4 同上，第2171和2173卷")

@@ -6,27 +6,25 @@ no index or encoder; the real searcher is exercised end to end by tests/test_bro
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from unqa import paths as config
+from eval.judgments import JudgmentStore
 from unqa.model import Answer, Citation, Hit, IndexStateError, Passage, QueryError, SearchResponse
 from unqa_app.ui import service
 from unqa_app.ui.format import widget_key
-from unqa_app.ui.i18n import EXAMPLE_QUESTIONS, SOURCE_FOOTER
+from unqa_app.ui.i18n import EXAMPLE_QUESTIONS, EXAMPLES, SOURCE_FOOTER, SOURCES
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PROG = "A/65/6 (Prog. 3)"
 URL = "https://undocs.org/zh/A/65/6(Prog.3)"
+DOCS = "https://docs.un.org/zh/A/65/6(Prog.3)"
 
 
-def _p(
-    pid: str, text: str, kind: str, doc: str, path: tuple[str, ...], para: str, order: int, en: str = ""
-) -> Passage:
+def _p(pid: str, text: str, kind: str, doc: str, path: tuple[str, ...], para: str, order: int, en: str = "") -> Passage:
     cit = Citation(document=doc, title="", path=path, paragraph=para, source="x.txt", url=URL)
     return Passage(id=pid, text=text, kind=kind, citation=cit, doc_id=doc, order=order, en=en)
 
@@ -133,7 +131,7 @@ def _passes(p: Passage, f) -> bool:
 def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeSearcher:
     searcher = FakeSearcher()
     monkeypatch.setattr(service, "open_searcher", lambda index_dir, **_: searcher)
-    monkeypatch.setattr(config, "JUDGMENTS_FILE", tmp_path / "judgments.jsonl")
+    monkeypatch.setenv("UNQA_DATA", str(tmp_path / "data"))
     st.cache_resource.clear()
     st.cache_data.clear()
     yield searcher
@@ -177,7 +175,10 @@ def test_question_renders_answer_first_then_cited_results(fake: FakeSearcher) ->
     assert html.index("unqa-answer") < html.index("data-passage-id")
     assert _hit_ids(at)[0] == "P#3.3"
     codes = [c.value for c in at.code]
-    assert f"{PROG}, 方案 3 裁军 › 总方向 › 3.3\n{URL}" in codes
+    assert codes[0] == f"{PROG}，第 3.3 段\n{DOCS}"  # UN style, once per card, with the docs.un.org link
+    assert "x.txt" not in html  # no raw file names
+    assert 'class="unqa-score"' not in html and "相关度" not in html  # no incomparable raw scores
+    assert EXAMPLE_QUESTIONS[0] not in [b.label for b in at.button]  # the answer comes first (phones)
     assert at.subheader[0].value == "答案"
     assert [d.label for d in at.download_button] == ["下载 CSV", "下载 Markdown"]
     assert at.query_params["q"] == "联合国哪个部门负责裁军方案？"
@@ -243,18 +244,43 @@ def test_example_button_asks_it(fake: FakeSearcher) -> None:
 def test_english_parallel_text_and_context(fake: FakeSearcher) -> None:
     at = _ask(_app().run(), "哪项决议涉及集束弹药？")
     labels = [e.label for e in at.expander]
-    assert "英文平行文本" in labels and "在上下文中查看" in labels
-    assert "Decides to keep the question of cluster munitions under review." in _html(at)
+    assert "在上下文中查看" in labels
+    html = _html(at)
+    assert "<summary>英文平行文本</summary>" in html  # one click away, Chinese first for a Chinese question
+    assert "Decides to keep the question of cluster munitions under review." in html
     assert 'class="unqa-current"' in _html(at)
 
 
-def test_thumbs_write_a_judgment(fake: FakeSearcher) -> None:
-    at = _ask(_app().run(), "联合国哪个部门负责裁军方案？")
-    at.feedback[0].set_value(0).run()
-    lines = config.JUDGMENTS_FILE.read_text(encoding="utf-8").splitlines()
-    rec = json.loads(lines[-1])
-    assert rec["query"] == "联合国哪个部门负责裁军方案？" and rec["passage_id"] == "P#3.3"
-    assert rec["relevant"] is False and rec["session"] and rec["time"]
+def _votes(tmp_data: Path) -> list:
+    with JudgmentStore(tmp_data / "judgments.sqlite3") as store:
+        return store.all()
+
+
+def test_thumbs_are_stored_once_shown_again_after_reload_and_undone(fake: FakeSearcher, tmp_path: Path) -> None:
+    question = "联合国哪个部门负责裁军方案？"
+    at = _ask(_app().run(), question)
+    at.feedback[1].set_value(0).run()  # [0] is the answer's, [1] the first card's
+    at.feedback[1].set_value(1).run()  # a change of mind replaces the vote
+    votes = _votes(tmp_path / "data")
+    assert len(votes) == 1
+    v = votes[0]
+    assert (v.query, v.passage_id, v.relevant, v.target, v.rank, v.system) == (
+        question,
+        "P#3.3",
+        True,
+        "passage",
+        1,
+        "app",
+    )
+    assert v.judge == "local" and v.filters == {"documents": [], "subprogrammes": [], "kinds": []}
+    again = _app()
+    again.query_params["q"] = question
+    again.run()  # a reload: a new session shows the stored vote
+    assert again.feedback[1].value == 1
+    again.feedback[1].set_value(None).run()  # undo
+    assert _votes(tmp_path / "data") == []
+    again.feedback[0].set_value(1).run()  # the answer sentence itself
+    assert [(v.target, v.passage_id) for v in _votes(tmp_path / "data")] == [("answer", "P#3.3")]
 
 
 def test_english_interface_toggle(fake: FakeSearcher) -> None:
@@ -274,3 +300,54 @@ def test_missing_index_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
     at = _app().run()
     assert any("no index at" in e.value for e in at.error)
     assert not at.text_input
+
+
+def test_english_interface_shows_english_first_with_english_links(fake: FakeSearcher) -> None:
+    at = _app()
+    at.query_params.update({"q": "哪项决议涉及集束弹药？", "lang": "en"})
+    at.run()
+    html = _html(at)
+    assert not at.exception
+    eng = "Decides to keep the question of cluster munitions under review."
+    assert (
+        html.index(eng) < html.index("决定继续审议集束弹药问题") if "决定继续审议集束弹药问题" in html else eng in html
+    )
+    assert "<summary>Chinese original</summary>" in html
+    assert "A/RES/64/36, operative paragraph 1\nhttps://docs.un.org/en/A/RES/64/36" in [c.value for c in at.code]
+    assert 'data-testid="unqa-no-english"' in html  # the programme has no English: said once
+    assert html.count('data-testid="unqa-no-english"') == 1
+    assert "Operative paragraph" in html and "执行部分" not in [k for k in html.split('"unqa-kind">')[1:2]]
+
+
+def test_english_question_in_the_chinese_interface_gets_english(fake: FakeSearcher) -> None:
+    at = _ask(_app().run(), "Which resolution deals with cluster munitions?")
+    codes = [c.value for c in at.code]
+    assert "A/RES/64/36, operative paragraph 1\nhttps://docs.un.org/en/A/RES/64/36" in codes
+    assert at.subheader[0].value == "答案"  # the interface stays Chinese
+
+
+def test_english_examples_in_the_english_interface(fake: FakeSearcher) -> None:
+    at = _app()
+    at.query_params["lang"] = "en"
+    at.run()
+    labels = [b.label for b in at.button]
+    assert all(q in labels for q in EXAMPLES["en"]) and not any(q in labels for q in EXAMPLES["zh"])
+    assert SOURCES["en"] in _html(at) and SOURCES["zh"] not in _html(at)  # the UN source once
+
+
+def test_long_question_is_cut_with_a_message(fake: FakeSearcher) -> None:
+    long = "集束弹药" * 200  # 800 characters
+    at = _ask(_app().run(), long)
+    assert at.text_input(key="q").value == long[:500]
+    assert any("500" in w.value for w in at.warning)
+    assert fake.calls[-1][0] == long[:500]
+
+
+def test_url_change_is_adopted_so_back_steps_through_questions(fake: FakeSearcher) -> None:
+    at = _ask(_app().run(), "联合国哪个部门负责裁军方案？")
+    _ask(at, "哪项决议涉及集束弹药？")
+    at.query_params.clear()
+    at.query_params["q"] = "联合国哪个部门负责裁军方案？"  # what the browser's Back button does
+    at.run()
+    assert at.text_input(key="q").value == "联合国哪个部门负责裁军方案？"
+    assert _hit_ids(at)[0] == "P#3.3"

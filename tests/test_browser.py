@@ -76,17 +76,49 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 
 @pytest.fixture(scope="module")
-def judgments_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("judgments") / "judgments.jsonl"
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+ATT_FILES = (  # the Arms Trade Treaty resolutions of the 79th (../shared) and 80th (corpus/) sessions
+    ("shared", "un-xml/GA/79session/{lang}/A_RES_79_52-*"),
+    ("corpus", "resolutions/GA/80session/{lang}/A_RES_80_46-*"),
+)
 
 
 @pytest.fixture(scope="module")
-def app_url(real_index: Path, judgments_file: Path, tmp_path_factory) -> Iterator[str]:
+def app_index(programme_passages, shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The programme plus one resolution series of two sessions (80/46 from corpus/, 79/52 from
+    ../shared), English attached: small enough to embed quickly, enough for English, series and diffs."""
+    from index.build import build_index
+    from ingest.pipeline import collect, unique_passages
+    from unqa.paths import CORPUS_DIR
+
+    roots = {"shared": shared_dir, "corpus": CORPUS_DIR}
+    files = [f for root, pattern in ATT_FILES for lang in ("Chinese", "English")
+             for f in roots[root].glob(pattern.format(lang=lang))]  # fmt: skip
+    assert len(files) == 4, files
+    docs, skipped = collect(files, show_progress=False)
+    assert not skipped and len(docs) == 2, skipped
+    path = tmp_path_factory.mktemp("app-index") / "index"
+    build_index([*programme_passages, *unique_passages(docs)], path, show_progress=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_searcher(app_index: Path):
+    from index.search import Searcher
+
+    return Searcher.load(app_index)
+
+
+@pytest.fixture(scope="module")
+def app_url(app_index: Path, data_dir: Path, tmp_path_factory) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("app") / "app.log"
     unqa = shutil.which("unqa", path=str(Path(sys.executable).parent)) or "unqa"
-    env = dict(os.environ, UNQA_JUDGMENTS=str(judgments_file))
-    cmd = [unqa, "app", "--index", str(real_index), "--port", str(port), "--no-browser-open"]
+    env = dict(os.environ, UNQA_DATA=str(data_dir))
+    cmd = [unqa, "app", "--index", str(app_index), "--port", str(port), "--no-browser-open"]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -127,7 +159,9 @@ def page(browser):
 
 def _open(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector('[data-testid="stTextInput"] input', timeout=FIRST_LOAD_MS)
+    page.wait_for_selector(
+        '[data-testid="stMainBlockContainer"] [data-testid="stTextInput"] input', timeout=FIRST_LOAD_MS
+    )
 
 
 def _wait_results(page, question: str) -> None:
@@ -135,7 +169,7 @@ def _wait_results(page, question: str) -> None:
 
 
 def _ask(page, question: str) -> float:
-    box = page.locator('[data-testid="stTextInput"] input')
+    box = page.locator('[data-testid="stMainBlockContainer"] [data-testid="stTextInput"] input')
     box.fill(question)
     started = time.perf_counter()
     box.press("Enter")
@@ -157,11 +191,14 @@ def test_chinese_question_answers_with_paragraph_3_3(app_url: str, page) -> None
     ids = _hit_ids(page)
     assert ids and ids[0].endswith("#3.3"), ids
     first = page.locator('[data-testid="unqa-hit"]').first
-    assert "A/65/6 (Prog. 3)" in first.inner_text() and "3.3" in first.inner_text()
+    assert "方案 3 裁军" in first.inner_text() and "总方向" in first.inner_text()  # title and kind
     assert page.locator('[data-testid="unqa-answer"]').count() == 1
     assert "裁军事务厅" in page.locator('[data-testid="unqa-answer"]').inner_text()
-    assert page.locator("code", has_text="A/65/6 (Prog. 3), 方案 3 裁军").count() >= 1
-    assert "资料来源：联合国正式文件 / Source: United Nations" in page.content()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('code')].some(c => c.textContent.includes('A/65/6 (Prog. 3)，第 3.3 段'))",
+        timeout=RESULT_MS,
+    )  # the copy block gives the UN-style citation
+    assert page.content().count("资料来源：联合国正式文件") == 1
     assert "q=" in page.url
     warm = _ask(page, "裁军研究金方案的绩效如何衡量？")
     print(f"warm search: {_server_ms(page):.0f} ms in the app, {warm * 1000:.0f} ms to the browser")
@@ -215,24 +252,108 @@ def test_csv_download_lists_the_results(app_url: str, page, tmp_path: Path) -> N
 def test_html_in_the_url_is_text(app_url: str, page, payload: str) -> None:
     _open(page, f"{app_url}/?q={quote(payload)}")
     _wait_results(page, payload)
-    assert page.locator('[data-testid="stTextInput"] input').input_value() == payload
+    assert (
+        page.locator('[data-testid="stMainBlockContainer"] [data-testid="stTextInput"] input').input_value() == payload
+    )
     assert page.locator('img[src="x"]').count() == 0
     assert page.evaluate("() => [...document.scripts].some(s => s.textContent.includes('alert(1)'))") is False
     page.wait_for_timeout(500)
     assert not page.dialogs
 
 
-def test_thumbs_and_english_interface(app_url: str, page, judgments_file: Path) -> None:
+def _votes(data_dir: Path) -> list:
+    from eval.judgments import JudgmentStore
+
+    path = data_dir / "judgments.sqlite3"
+    if not path.exists():
+        return []
+    with JudgmentStore(path) as store:
+        return store.all()
+
+
+def _wait_votes(data_dir: Path, n: int) -> list:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(_votes(data_dir)) != n:
+        time.sleep(0.2)
+    return _votes(data_dir)
+
+
+def test_thumbs_are_stored_shown_after_reload_and_english_interface(app_url: str, page, data_dir: Path) -> None:
     _open(page, app_url)
     _ask(page, ZH_QUESTION)
-    page.locator('[data-testid="stFeedback"] button, [data-testid="stButtonGroup"] button').first.click()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not judgments_file.exists():
-        time.sleep(0.2)
-    assert ZH_QUESTION in judgments_file.read_text(encoding="utf-8")
+    thumbs = '[data-testid="stFeedback"] button, [data-testid="stButtonGroup"] button'
+    page.locator(thumbs).nth(2).click()  # the first card's thumbs up (0-1 are the answer's)
+    votes = _wait_votes(data_dir, 1)
+    assert [(v.query, v.rank, v.target, v.relevant) for v in votes] == [(ZH_QUESTION, 1, "passage", True)]
+    assert votes[0].build_id and votes[0].system == "app"
     page.get_by_text("English", exact=True).click()
     page.wait_for_selector("text=Questions on UN programmes and resolutions", timeout=RESULT_MS)
     assert "lang=en" in page.url
+
+
+ATT_EN = "What does the Arms Trade Treaty resolution encourage States to do?"
+
+
+def test_english_resolutions_back_button_long_input_and_phone(app_url: str, page, browser) -> None:
+    """The 80th session resolutions are in the default corpus; an English question gets the English
+    paragraph first with a docs.un.org/en link; Back steps to the previous question; a long paste is cut
+    with a message; on a phone the answer comes before anything else. Screenshots in test-output/."""
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    _open(page, f"{app_url}/?lang=en")
+    _ask(page, ATT_EN)
+    ids = _hit_ids(page)
+    assert any(pid.startswith("A/RES/80/46#") for pid in ids), ids  # a resolution of the default corpus
+    att = page.locator("code", has_text="A/RES/80/46, ").first  # English UN-style citation
+    assert "paragraph" in att.inner_text() and "docs.un.org/en/A/RES/80/46" in att.inner_text()
+    assert page.locator('.unqa-text[lang="en"]').count() >= 1  # the English paragraph first
+    assert page.locator("summary", has_text="Chinese original").count() >= 1  # the Chinese one click away
+    assert page.locator('a[href^="https://docs.un.org/en/A/RES/80/"]').count() >= 1
+    assert page.locator('a[href^="https://docs.un.org/zh/"]').count() == 0
+    page.screenshot(path=str(SHOT.parent / "app_en_1400x1800.png"), full_page=False)
+    earlier = page.locator('[data-testid="stExpander"] summary', has_text="The same paragraph in earlier sessions")
+    earlier.first.scroll_into_view_if_needed()
+    earlier.first.click()  # last year's paragraph, diffed word by word
+    shown = "() => [...document.querySelectorAll('[data-testid=\"unqa-series\"]')].some(e => e.offsetParent !== null)"
+    page.wait_for_function(shown, timeout=RESULT_MS)
+    series = page.locator('[data-testid="unqa-series"]').filter(visible=True).first
+    assert "A/RES/79/52" in series.inner_text()
+    assert page.locator('[data-testid="unqa-changes"]').count() >= 1  # the whole resolution: what changed
+    page.screenshot(path=str(SHOT.parent / "app_series_diff_1400x1800.png"), full_page=False)
+    _ask(page, ZH_QUESTION)
+    page.go_back()
+    _wait_results(page, ATT_EN)
+    assert (
+        page.locator('[data-testid="stMainBlockContainer"] [data-testid="stTextInput"] input').input_value() == ATT_EN
+    )
+    box = page.locator('[data-testid="stMainBlockContainer"] [data-testid="stTextInput"] input')
+    box.fill("集束弹药" * 150)
+    box.press("Enter")
+    page.wait_for_selector("text=只保留了前 500 个字符", timeout=RESULT_MS) if "lang=en" not in page.url else (
+        page.wait_for_selector("text=only its first 500 characters are kept", timeout=RESULT_MS)
+    )
+    assert len(box.input_value()) == 500
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True).new_page()
+    try:
+        _open(phone, f"{app_url}/?q={quote(ZH_QUESTION)}")
+        _wait_results(phone, ZH_QUESTION)
+        answer_y = phone.locator('[data-testid="unqa-answer"]').bounding_box()["y"]
+        assert answer_y < 844, answer_y  # on the first screen
+        assert phone.get_by_role("button", name="哪项决议涉及集束弹药？").count() == 0
+        phone.screenshot(path=str(SHOT.parent / "app_zh_390x844.png"), full_page=False)
+    finally:
+        phone.context.close()
+
+
+def test_workbench_page_compares_two_systems(app_url: str, page) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    page.goto(f"{app_url}/workbench")
+    page.wait_for_selector("text=Evaluator workbench", timeout=FIRST_LOAD_MS)
+    page.locator('[data-testid="stMainBlockContainer"] [data-testid="stTextInput"] input').last.fill(ZH_QUESTION)
+    page.locator('[data-testid="stMainBlockContainer"] [data-testid="stTextInput"] input').last.press("Enter")
+    page.wait_for_selector('[data-testid="unqa-wb-hits"]', timeout=RESULT_MS)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"unqa-wb-hits\"]').length === 2")
+    assert page.locator('[data-testid="unqa-wb-hits"] tr[data-passage-id]').count() >= 10
+    page.screenshot(path=str(SHOT.parent / "workbench_1400x1800.png"), full_page=False)
 
 
 LOAD_QUESTIONS = (
@@ -245,12 +366,16 @@ LOAD_QUESTIONS = (
 )
 
 
-def test_concurrent_browser_sessions_get_the_sequential_results(app_url: str, browser, searcher) -> None:
+def test_concurrent_browser_sessions_get_the_sequential_results(app_url: str, browser, app_searcher) -> None:
     """Several browser sessions ask different questions at once: each gets exactly what the searcher
     returns sequentially, no session errors; latencies go to test-output/app_load.json."""
     import json
 
-    expected = {q: [h.passage.id for h in searcher.search(q, 10).hits] for q in LOAD_QUESTIONS}
+    from unqa_app.ui import service
+
+    si = service.series_index(app_searcher.passages)  # the app folds a series' near-identical paragraphs
+    expected = {q: [h.passage.id for h, _ in service.fold_series(app_searcher.search(q, 10).hits, si)]
+                for q in LOAD_QUESTIONS}  # fmt: skip
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in LOAD_QUESTIONS]
     try:
         pages = [c.new_page() for c in contexts]

@@ -114,8 +114,8 @@ def test_groups_and_abstention(evaluated):
 
 
 def test_significance_against_best_single(evaluated):
-    sig = evaluated[2]["significance"]
-    assert sig["a"] == "hybrid" and sig["b"] == "bm25"
+    (sig,) = evaluated[2]["significance"]  # no "fusion" system here: only the best single one
+    assert sig["a"] == "hybrid" and sig["b"] == "bm25" and sig["label"] == "best single system"
     assert set(sig["metrics"]) == {"mrr@10", "recall@1"}
     assert 0.0 <= sig["metrics"]["mrr@10"]["p"] <= 1.0
 

@@ -100,6 +100,26 @@ def test_chinese_english_aligned(att: dict[str, Passage]) -> None:
     assert att["op17"].text.startswith("决定在大会第七十六届会议临时议程")
 
 
+def test_pairs_follow_eids_and_numbers_and_cite_cleanly(docs: dict[str, Document]) -> None:
+    """Regular resolutions keep their ids; every paragraph has its own English of the same kind and number,
+    and the audit finds nothing the product is answerable for."""
+    from ingest.audit import check_passages
+    from unqa.cite import un_style
+
+    for symbol, doc in docs.items():
+        for p in doc.passages:
+            assert (p.extra["en_kind"], p.extra["en_num"], p.extra["en_eId"]) == (
+                p.kind,
+                p.extra["num"],
+                p.extra["eId"],
+            )
+        assert len({p.en for p in doc.passages}) == len(doc.passages), symbol
+        assert check_passages(doc.doc_id, doc.source, doc.passages, doc.meta).findings == {}, symbol
+    op4 = next(p for p in docs["A/RES/75/64"].passages if p.id == "A/RES/75/64#op4")
+    assert un_style(op4, "zh") == "A/RES/75/64，执行部分第 4 段"
+    assert un_style(op4, "en") == "A/RES/75/64, operative paragraph 4"
+
+
 def test_footnotes_kept_apart(att: dict[str, Passage]) -> None:
     pp7 = att["pp7"]
     assert pp7.footnotes and "A/CONF.192/15" in pp7.footnotes[0]

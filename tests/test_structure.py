@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from index.structure import StructureIndex
+from index.config import SearchConfig
+from index.lanes.structure import StructureLane
 
 P = "A/65/6(Prog.3)#"
 
 
 @pytest.fixture(scope="module")
-def lane(programme_passages) -> tuple[StructureIndex, list]:
-    return StructureIndex(programme_passages), programme_passages
+def lane(programme_passages) -> tuple[StructureLane, list]:
+    return StructureLane(programme_passages, SearchConfig()), programme_passages
 
 
 def _top(lane, query: str) -> str:

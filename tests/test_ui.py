@@ -296,3 +296,108 @@ def test_app_command_refuses_a_missing_index(tmp_path: Path, capsys: pytest.Capt
 
     assert main(["app", "--index", str(tmp_path / "none"), "--no-browser-open"]) == 2
     assert "unqa ingest" in capsys.readouterr().err
+
+
+# ---- v2: UN-style citations, English content, series views -------------------------------------
+
+
+def _resolution(num: int = 5, kind: str = "operative", **kw: object) -> Passage:
+    label = f"执行部分第 {num} 段" if kind == "operative" else f"序言部分第 {num} 段"
+    return _passage(
+        kw.pop("text", "鼓励各国加入条约；"),
+        document="A/RES/80/46",
+        path=("A/RES/80/46", label),
+        paragraph=label,
+        pid=f"A/RES/80/46#{'op' if kind == 'operative' else 'pp'}{num}",
+        kind=kind,
+        symbols=("80/46",),
+        en=kw.pop("en", "Encourages States to join the Treaty;"),
+        extra={"num": num, "date": "2025-12-01", "session": "80"},
+        **kw,
+    )
+
+
+def test_content_language_follows_interface_or_question() -> None:
+    assert fmt.content_lang("en", "哪项决议涉及集束弹药？") == "en"
+    assert fmt.content_lang("zh", "Which resolution deals with cluster munitions?") == "en"
+    assert fmt.content_lang("zh", "哪项决议涉及 cluster munitions？") == "zh"
+    assert fmt.content_lang("zh", "80/46") == "zh"
+
+
+def test_copy_citation_is_un_style_with_the_link_in_that_language() -> None:
+    p = _resolution()
+    assert fmt.copy_citation(p, "zh") == "A/RES/80/46，执行部分第 5 段\nhttps://docs.un.org/zh/A/RES/80/46"
+    assert fmt.copy_citation(p, "en") == "A/RES/80/46, operative paragraph 5\nhttps://docs.un.org/en/A/RES/80/46"
+    assert fmt.copy_citation(_passage(), "zh").startswith("A/65/6 (Prog. 3)，第 3.9 (c) 段\n")
+
+
+def test_dates_sessions_and_facts() -> None:
+    assert fmt.session_label("80", "zh") == "第八十届会议" and fmt.session_label("74", "zh") == "第七十四届会议"
+    assert fmt.session_label("80", "en") == "80th session" and fmt.session_label("71", "en") == "71st session"
+    assert fmt.session_label("12", "en") == "12th session"
+    assert fmt.date_label("2025-12-01", "zh") == "2025年12月1日"
+    assert fmt.date_label("2025-12-01", "en") == "1 December 2025"
+    assert fmt.doc_facts(_resolution(), "en") == ["1 December 2025", "80th session"]
+    assert fmt.doc_facts(_passage(), "zh") == ["方案 3 裁军 › 次级方案 3 常规武器 › 战略"]
+
+
+def test_english_card_leads_with_english_and_keeps_chinese_one_click_away() -> None:
+    p = _resolution(text="鼓励各国<b>加入</b>条约；")
+    html = cards.passage_html(p, answer=None, terms=["States"], lang="en")
+    assert html.index('lang="en"') < html.index("<summary>Chinese original</summary>")
+    assert "&lt;b&gt;加入&lt;/b&gt;" in html and "<b>加入" not in html
+    assert "https://docs.un.org/en/A/RES/80/46" in html and "docs.un.org/zh" not in html
+    zh = cards.passage_html(p, answer=None, terms=[], lang="zh")
+    assert zh.index('lang="zh"') < zh.index("<summary>英文平行文本</summary>")
+    header = cards.hit_header_html(Hit(p, 11.4, 1), "en")
+    assert "11.4" not in header and "a.txt" not in header and "Operative paragraph" in header
+
+
+def test_english_answer_takes_the_matching_sentence() -> None:
+    p = _resolution(text="注意到报告。鼓励各国加入条约。", en="Notes the report. Encourages States to join the Treaty.")
+    assert cards.english_answer(p, "鼓励各国加入条约。") == "Encourages States to join the Treaty."
+    odd = _resolution(text="注意到报告。鼓励各国加入条约。", en="Notes the report and encourages States to join.")
+    assert cards.english_answer(odd, "鼓励各国加入条约。") == odd.en
+    html = cards.answer_html("鼓励各国加入条约。", p, "en")
+    assert "“Encourages States to join the Treaty.”" in html and "A/RES/80/46, operative paragraph 5" in html
+
+
+def test_list_answer_shows_each_item_with_its_citation() -> None:
+    lead = _passage("将通过下列工作推进本次级方案的目标：", pid="P#3.9", paragraph="3.9", kind="strategy")
+    items = [_passage(f"项目 {c}", pid=f"P#3.9({c})", paragraph=f"3.9 ({c})") for c in "abc"]
+    assert fmt.list_items(lead, [lead, *items, _passage("其他", pid="P#3.10", paragraph="3.10")]) == items
+    html = cards.answer_html(lead.text, lead, "zh", items)
+    assert html.count("<li>") == 3 and "A/65/6 (Prog. 3)，第 3.9 (b) 段" in html
+
+
+def test_diff_html_escapes_and_marks() -> None:
+    html = cards.diff_html([(0, "保留"), (-1, "<删除>"), (1, "新增&")])
+    assert "<span>保留</span><del>&lt;删除&gt;</del><ins>新增&amp;</ins>" in html
+
+
+def test_recalled_by_newest_first_opening_in_the_app() -> None:
+    groups = [
+        {
+            "symbol": "A/RES/78/48",
+            "date": "2023-12-04",
+            "title": "武器贸易条约",
+            "paragraphs": [{"paragraph": "序言部分第 1 段"}],
+        },
+        {
+            "symbol": "A/RES/80/46",
+            "date": "2025-12-01",
+            "title": "武器贸易条约",
+            "paragraphs": [{"paragraph": "序言部分第 1 段"}],
+        },
+    ]
+    html = cards.recalled_by_html({"recalled_by": groups}, "en")
+    assert html.index("A/RES/80/46") < html.index("A/RES/78/48")
+    assert 'href="?q=A%2FRES%2F80%2F46&amp;doc=A%2FRES%2F80%2F46"' in html
+    assert "1 December 2025" in html and "https://docs.un.org/en/A/RES/80/46" in html
+
+
+def test_document_filter_is_searchable_by_title() -> None:
+    f = service.facets([_resolution(), _passage()])
+    assert f.label("A/RES/80/46") == "A/RES/80/46"  # no title known: the symbol alone
+    titled = service.Facets(("A/RES/80/46",), (), (), 1, {"A/RES/80/46": "武器贸易条约"})
+    assert titled.label("A/RES/80/46") == "A/RES/80/46 — 武器贸易条约"

@@ -7,8 +7,11 @@ numbers never leave the index package.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+_SUBPROGRAMME = re.compile(r"次级方案\s*\d")
 
 KINDS = (
     "overview",  # 总方向 paragraph
@@ -135,6 +138,11 @@ class Passage:
             extra=dict(d.get("extra") or {}),
         )
 
+    @property
+    def subprogramme(self) -> str:
+        """The breadcrumb element naming the passage's sub-programme ("次级方案 3 常规武器"), or ""."""
+        return next((part for part in self.citation.path if _SUBPROGRAMME.match(part)), "")
+
     def embed_text(self) -> str:
         """Text given to the encoder: the context header, then the passage."""
         return f"{self.context}：{self.text}" if self.context else self.text
@@ -162,24 +170,44 @@ class Hit:
     score: float
     rank: int
     sources: tuple[str, ...] = ()  # lanes that found it: "dense", "bm25", "symbol"
+    # per lane that found it: {"score": lane score, "rank": rank in that lane} (``--explain``, ranker features)
+    explain: dict[str, dict[str, float]] = field(default_factory=dict, compare=False, hash=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        out = {
             "rank": self.rank,
             "score": round(float(self.score), 6),
             "id": self.passage.id,
             "text": self.passage.text,
             "citation": self.passage.citation.to_dict(),
         }
+        if explain:
+            out["explain"] = self.explain
+        return out
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """One item of a list answer (a strategy's lettered items, in document order), with its own passage."""
+
+    text: str
+    passage_id: str
+    label: str  # "3.9 (c)"
 
 
 @dataclass(frozen=True)
 class Answer:
+    """The answer sentence, quoted from one passage; for a list question, the list's items as well."""
+
     text: str
     passage_id: str
+    items: tuple[AnswerItem, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "passage_id": self.passage_id}
+        out: dict[str, Any] = {"text": self.text, "passage_id": self.passage_id}
+        if self.items:
+            out["items"] = [{"text": i.text, "passage_id": i.passage_id, "label": i.label} for i in self.items]
+        return out
 
 
 @dataclass(frozen=True)
@@ -193,12 +221,13 @@ class SearchResponse:
     notices: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
         return {
             "query": self.query,
             "abstained": self.abstained,
             "answer": self.answer.to_dict() if self.answer else None,
-            "results": [h.to_dict() for h in self.hits],
+            "results": [h.to_dict(explain) for h in self.hits],
+            "notices": list(self.notices),
         }
 
 

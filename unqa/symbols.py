@@ -76,3 +76,20 @@ def official_url(symbol: str, lang: str = "zh") -> str:
     """Link to the official document on the UN's document system (docs.un.org)."""
     code = {"zh": "zh", "en": "en", "fr": "fr", "es": "es", "ru": "ru", "ar": "ar"}.get(lang, "en")
     return f"https://docs.un.org/{code}/{symbol.replace(' ', '')}"
+
+
+_PART = re.compile(r"^(.*?\d)\s*([A-Z](?:\s*-\s*[A-Z])?)$")
+
+
+def with_part(symbol: str, part: str) -> str:
+    """The symbol of a resolution adopted in lettered parts, as the UN cites it: ``"A/RES/42/37 C"``
+    (the letter is an integral part of the citation); ``part`` empty leaves the symbol as it is."""
+    part = part.strip().upper()
+    return f"{symbol} {part}" if part and not symbol.endswith(f" {part}") else symbol
+
+
+def part_of(symbol: str) -> str:
+    """The part letter(s) of a GA symbol: ``"A/RES/42/37 C"`` -> ``"C"``, ``"A/RES/74/92 A-B"`` -> ``"A-B"``;
+    ``""`` for none."""
+    m = _PART.match(symbol.strip())
+    return re.sub(r"\s+", "", m.group(2)) if m and not symbol.strip().startswith("S/") else ""

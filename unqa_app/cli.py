@@ -16,7 +16,7 @@ from unqa.model import UnqaError
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("ingest", "search", "app", "eval", "bench", "mandates")
+COMMANDS = ("ingest", "search", "app", "eval", "bench", "mandates", "series", "judgments", "audit", "lexicon", "train")
 
 
 def build_parser() -> argparse.ArgumentParser:

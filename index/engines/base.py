@@ -27,7 +27,7 @@ class RowFields:
 
     document: str  # citation.document, e.g. "A/RES/80/46"
     kind: str  # Passage.kind
-    subprogramme: str  # citation.path[1] or ""
+    subprogramme: str  # Passage.subprogramme: "次级方案 3 常规武器..." or ""
     lang: str  # Passage.lang
 
 
@@ -96,7 +96,7 @@ def row_fields(passages: list[Any]) -> list[RowFields]:
         RowFields(
             document=p.citation.document,
             kind=p.kind,
-            subprogramme=p.citation.path[1] if len(p.citation.path) > 1 else "",
+            subprogramme=p.subprogramme,
             lang=p.lang,
         )
         for p in passages

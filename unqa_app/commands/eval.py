@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from unqa.model import UnqaError
-from unqa.paths import CORPUS_DIR, JUDGMENTS_FILE, REPO_ROOT, SHARED_DIR
+from unqa.paths import CORPUS_DIR, REPO_ROOT, SHARED_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ CONDITIONS_FILE = REPO_ROOT / "eval" / "conditions.yaml"
 
 def register(sub: argparse._SubParsersAction) -> None:
     from eval.gold import GOLD_FILE, RESOLUTIONS_FILE
+    from eval.judgments import default_path
 
     p = sub.add_parser("eval", help="evaluate retrieval against the gold set (TREC runs, metrics, chart)")
     p.add_argument("--gold", type=Path, default=GOLD_FILE, help="gold questions (JSONL)")
@@ -37,7 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="all",
         help="programme: only the programme questions and corpus/ (no resolutions)",
     )
-    p.add_argument("--judgments", type=Path, default=JUDGMENTS_FILE, help="app relevance judgments (JSONL)")
+    p.add_argument(
+        "--judgments",
+        type=Path,
+        default=default_path(),
+        help="relevance judgments from the app: the SQLite store (default %(default)s) or a JSONL export",
+    )
     p.add_argument("-k", type=int, default=10, help="hits per question (default 10)")
     p.add_argument(
         "--record-expected",

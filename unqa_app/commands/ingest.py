@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from unqa.model import UnqaError
+from index.engines import BACKENDS
+from index.pipeline import BuildSettings, NothingToIndex, build_from_paths
 from unqa.paths import DEFAULT_INDEX_DIR, DEFAULT_MODEL, set_offline
 
 logger = logging.getLogger(__name__)
 
 EXIT_SKIPPED = 3
-SUMMARY_FILE = "ingest_summary.json"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,79 +39,46 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-context-headers", action="store_true", help="embed passage text without its header")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--engine",
+        choices=tuple(BACKENDS),
+        default="local",
+        help="where the vectors and BM25 weights live: local (FAISS + bm25s, in-process, default) or milvus",
+    )
+    p.add_argument(
+        "--milvus-uri",
+        default="./data/milvus.db",
+        help="--engine milvus: a path ending in .db (embedded milvus-lite) or http(s)://host:19530 (a Milvus "
+        "server or cluster; credentials from UNQA_MILVUS_TOKEN or UNQA_MILVUS_USER/UNQA_MILVUS_PASSWORD)",
+    )
     p.set_defaults(func=run)
 
 
-def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    from index.glossary import glossary_hash
-    from index.tokenize import dictionary_hash
-    from unqa import __version__
-
-    return {
-        "model": args.model,
-        "subset": args.subset,
-        "context_headers": not args.no_context_headers,
-        "unqa": __version__,
-        "dictionary": dictionary_hash(),
-        "glossary": glossary_hash(),
-    }
-
-
-def _up_to_date(index_dir: Path, fingerprint: str) -> bool:
-    from index import store
-
-    try:
-        return store.verify(index_dir).get("inputs_fingerprint") == fingerprint
-    except UnqaError:
-        return False
+def settings_of(args: argparse.Namespace) -> BuildSettings:
+    options = {"uri": args.milvus_uri} if args.engine == "milvus" else {}
+    return BuildSettings(
+        encoder=args.model,
+        subset=args.subset,
+        context_headers=not args.no_context_headers,
+        engine=args.engine,
+        engine_options=options,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     set_offline()
-    from index.build import build_index
-    from ingest.pipeline import collect, inputs_fingerprint, summary, unique_passages
-
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        raise UnqaError(f"no such file or folder: {', '.join(missing)}")
-    settings = _settings(args)
-    fingerprint = inputs_fingerprint(args.paths, settings)
-    if args.if_stale and _up_to_date(args.index, fingerprint):
+    try:
+        result = build_from_paths(
+            args.paths, args.index, settings_of(args), if_stale=args.if_stale, show_progress=not args.no_progress
+        )
+    except NothingToIndex as exc:
+        _print(exc.report, args.json)
+        raise
+    if result.up_to_date:
         print(f"index at {args.index} is up to date")
         return 0
-    docs, skipped = collect(args.paths, subset=args.subset, show_progress=not args.no_progress)
-    passages = unique_passages(docs)
-    report = summary(docs, skipped, passages)
-    if not passages:
-        _print(report, args.json)
-        _write_summary(args.index, report)
-        raise UnqaError("no passages could be read; the existing index (if any) was left as it was")
-    extra = {
-        "inputs_fingerprint": fingerprint,
-        "inputs": [str(p) for p in args.paths],
-        "ingest": report,
-        "settings": {"subset": args.subset},
-    }
-    manifest = build_index(
-        passages,
-        args.index,
-        encoder_spec=args.model,
-        context_headers=not args.no_context_headers,
-        show_progress=not args.no_progress,
-        extra=extra,
-    )
-    report["build"] = manifest["build"]
-    _write_summary(args.index, report)
-    _print(report, args.json, args.index)
-    return EXIT_SKIPPED if skipped else 0
-
-
-def _write_summary(index_dir: Path, report: dict[str, Any]) -> None:
-    """The last run's summary beside the index (the build's manifest keeps its own copy)."""
-    from index.store import write_json
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    write_json(index_dir / SUMMARY_FILE, report)
+    _print(result.report, args.json, args.index)
+    return EXIT_SKIPPED if result.skipped else 0
 
 
 def _print(report: dict[str, Any], as_json: bool, index_dir: Path | None = None) -> None:

@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from index import store
+from index.mandates import build_graph, resolve_key
 from unqa.model import UnqaError
 from unqa.paths import DEFAULT_INDEX_DIR
 
@@ -35,15 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load_graph(index_dir: Path) -> Any:
     """The mandate graph of the index at ``index_dir`` (passages only, no encoder)."""
-    from index import store
-    from index.mandates import build_graph
 
     return build_graph(store.read_passages(store.current_dir(index_dir) / store.PASSAGES))
 
 
 def lookup(graph: Any, ref: str) -> dict[str, Any]:
     """``{"mandate": entry}`` or ``{"resolution": ref, "continues": [...]}``; UnqaError when unknown."""
-    from index.mandates import resolve_key
 
     ref = ref.strip()
     if not ref:

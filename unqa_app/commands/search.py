@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from unqa.model import SearchResponse, UnqaError
+from index.config import Filters, SearchConfig
+from index.query import clean_query
+from index.search import Searcher
+from unqa.model import KINDS, SearchResponse, UnqaError
 from unqa.paths import DEFAULT_INDEX_DIR, set_offline
 
 logger = logging.getLogger(__name__)
@@ -27,8 +30,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--index", type=Path, default=DEFAULT_INDEX_DIR)
     p.add_argument("--k", type=int, default=10, help="number of passages (default 10)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--explain", action="store_true", help="each hit's per-lane scores and ranks (JSON: explain)")
+    p.add_argument("--doc", action="append", default=[], metavar="SYMBOL", help="only this document (repeatable)")
+    p.add_argument("--kind", action="append", default=[], metavar="KIND", help=f"only this kind: {', '.join(KINDS)}")
+    p.add_argument(
+        "--subprogramme", action="append", default=[], metavar="N", help="only this sub-programme (number or label)"
+    )
     p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid", help=argparse.SUPPRESS)
+    p.add_argument("--no-ranker", action="store_true", help="plain fusion, without the learned ranker")
     p.set_defaults(func=run)
+
+
+def filters_of(args: argparse.Namespace, searcher: Searcher) -> Filters | None:
+    """The --doc/--kind/--subprogramme flags as the app's ``Filters`` (the one filtered path)."""
+    unknown = [k for k in args.kind if k not in KINDS]
+    if unknown:
+        raise UnqaError(f"unknown --kind {', '.join(unknown)}; known: {', '.join(KINDS)}")
+    labels = sorted({p.subprogramme for p in searcher.passages if p.subprogramme})
+    subs = []
+    for wanted in args.subprogramme:
+        found = [lab for lab in labels if lab == wanted or lab.split()[1:2] == [str(wanted)]]
+        if not found:
+            raise UnqaError(f"no sub-programme {wanted!r} in the index; known: {'; '.join(labels) or 'none'}")
+        subs += found
+    filters = Filters(documents=tuple(args.doc), kinds=tuple(args.kind), subprogrammes=tuple(subs))
+    return None if filters.is_empty() else filters
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,16 +65,17 @@ def run(args: argparse.Namespace) -> int:
         raise UnqaError("empty question: type a question in Chinese or English")
     if args.k < 1:
         raise UnqaError("--k must be at least 1")
-    from index.config import SearchConfig
-    from index.search import Searcher
-
     searcher = Searcher.load(args.index)
-    config = SearchConfig(mode=args.mode)
+    config = SearchConfig(mode=args.mode, ranker=not args.no_ranker)
+    filters = filters_of(args, searcher)
     if args.batch is not None:
-        return _batch(searcher, args, config)
-    response = searcher.search(args.question, args.k, config=config)
+        return _batch(searcher, args, config, filters)
+    response = searcher.search(args.question, args.k, config=config, filters=filters)
     _notices(response)
-    print(json.dumps(response.to_dict(), ensure_ascii=False) if args.json else render(response))
+    text = (
+        json.dumps(response.to_dict(args.explain), ensure_ascii=False) if args.json else render(response, args.explain)
+    )
+    print(text)
     return 0
 
 
@@ -67,10 +94,8 @@ def _read_batch(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def _batch(searcher: Any, args: argparse.Namespace, config: Any) -> int:
+def _batch(searcher: Any, args: argparse.Namespace, config: SearchConfig, filters: Filters | None) -> int:
     """One JSON object (or block of text) per input line, in input order; the model loads once."""
-    from index.search import clean_query
-
     items = _read_batch(args.batch)
     errors: dict[int, str] = {}
     for i, item in enumerate(items):
@@ -80,15 +105,23 @@ def _batch(searcher: Any, args: argparse.Namespace, config: Any) -> int:
             errors[i] = str(exc)
     good = [i for i in range(len(items)) if i not in errors]
     responses = dict(
-        zip(good, searcher.batch_search([items[i]["question"] for i in good], args.k, config=config), strict=True)
+        zip(
+            good,
+            searcher.batch_search([items[i]["question"] for i in good], args.k, config=config, filters=filters),
+            strict=True,
+        )
     )
     for i, item in enumerate(items):
         if i in errors:
             out = {"id": item["id"], "query": item["question"], "error": errors[i]}
             print(json.dumps(out, ensure_ascii=False) if args.json else f"[{item['id']}] error: {errors[i]}")
             continue
-        out = {"id": item["id"], **responses[i].to_dict()}
-        print(json.dumps(out, ensure_ascii=False) if args.json else f"[{item['id']}]\n{render(responses[i])}")
+        out = {"id": item["id"], **responses[i].to_dict(args.explain)}
+        print(
+            json.dumps(out, ensure_ascii=False)
+            if args.json
+            else f"[{item['id']}]\n{render(responses[i], args.explain)}"
+        )
     return 1 if errors else 0
 
 
@@ -97,13 +130,14 @@ def _notices(response: SearchResponse) -> None:
         print(f"notice: {notice}", file=sys.stderr)
 
 
-def render(response: SearchResponse) -> str:
+def render(response: SearchResponse, explain: bool = False) -> str:
     """Human-readable result: the answer first, then ranked passages with citations."""
     lines = [f"问题 / Question: {response.query}"]
     if response.abstained:
         lines.append(
             "回答 / Answer: 语料库中没有足够相关的内容回答这个问题。(The corpus does not cover this question.)"
         )
+        lines += [f"({n})" for n in response.notices if "filters" in n]
     elif response.answer:
         lines.append(f"回答 / Answer: “{response.answer.text}”  [{response.answer.passage_id}]")
     heading = "最接近的段落 / Closest passages" if response.abstained else "段落 / Passages"
@@ -114,5 +148,8 @@ def render(response: SearchResponse) -> str:
         lines.append(f"     {hit.passage.text}")
         if c.url:
             lines.append(f"     {c.url}")
+        if explain:
+            lanes = ", ".join(f"{name} {v['score']:.3f} (#{int(v['rank'])})" for name, v in hit.explain.items())
+            lines.append(f"     lanes: {lanes or '-'}")
     lines.append("资料来源：联合国 / Source: United Nations")
     return "\n".join(lines)

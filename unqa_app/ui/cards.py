@@ -5,10 +5,23 @@ the only markup is ours. Rendered with ``st.html`` (sanitised again by DOMPurify
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlencode
 
+from unqa import cite
 from unqa.model import Hit, Passage
-from unqa_app.ui.format import answer_citation, kind_label, safe_url, score_text, widget_key
+from unqa.symbols import official_url as symbol_url
+from unqa_app.ui.format import (
+    date_label,
+    doc_facts,
+    doc_title,
+    kind_label,
+    official_link,
+    safe_url,
+    shows_english,
+    widget_key,
+)
 from unqa_app.ui.highlight import escape, highlight
 from unqa_app.ui.i18n import t
 
@@ -37,6 +50,16 @@ CSS = """<style>
 .unqa-en{line-height:1.6;color:#1f2a33}
 .unqa-count{font-size:.85rem;color:#6b7782}
 .unqa-footer{font-size:.85rem;color:#6b7782;text-align:center}
+.unqa-facts{font-size:.82rem;color:#6b7782;margin:-.1rem 0 .3rem 0}
+.unqa-other{margin-top:.3rem;font-size:.9rem}
+.unqa-other summary{cursor:pointer;color:#0077b6}
+.unqa-notice{background:#fff8e1;border-radius:6px;padding:.4rem .7rem;font-size:.9rem;margin-bottom:.5rem}
+.unqa-items{margin:.5rem 0 0 1.2rem;line-height:1.6}
+.unqa-diff{line-height:1.7;margin:.2rem 0 .6rem 0}
+.unqa-diff del{background:#fde2e1;color:#9b1c1c}
+.unqa-diff ins{background:#def7e5;color:#14532d;text-decoration:none;border-bottom:2px solid #16a34a}
+.unqa-series,.unqa-changes ul{padding-left:1.1rem}
+.unqa-cont{font-size:.85rem;color:#4a5560;margin-top:.3rem}
 </style>"""
 
 
@@ -47,36 +70,90 @@ def _link(url: str | None, label: str) -> str:
     return f'<a href="{escape(safe)}" target="_blank" rel="noopener noreferrer">{escape(label)} ↗</a>'
 
 
-def answer_html(text: str, passage: Passage, lang: str = "zh") -> str:
-    """The quoted answer sentence, its citation and the link to the official document."""
-    link = _link(passage.citation.url, t("official", lang))
+def _segments(text: str, lang: str) -> list[str]:
+    pattern = r"(?<=[。；;])" if lang == "zh" else r"(?<=[.;])\s+"
+    return [s for s in re.split(pattern, text.strip()) if s.strip()]
+
+
+def english_answer(p: Passage, answer: str) -> str:
+    """The English counterpart of an answer sentence: the sentence at the same position when both
+    languages split into as many sentences, else the whole English paragraph."""
+    zh, en = _segments(p.text, "zh"), _segments(p.en, "en")
+    at = next((i for i, s in enumerate(zh) if answer.strip() and answer.strip() in s), None)
+    if at is not None and len(zh) == len(en):
+        return en[at]
+    return p.en
+
+
+def _other_language(label: str, text: str, lang: str) -> str:
+    """The paragraph in the other language, one click away."""
     return (
-        '<div class="unqa-answer-box" data-testid="unqa-answer">'
-        f"<blockquote>“{escape(text.strip())}”</blockquote>"
-        f'<div class="unqa-cite">{escape(answer_citation(passage, text))} {link}</div></div>'
+        f'<details class="unqa-other" data-testid="unqa-other-lang"><summary>{escape(label)}</summary>'
+        f'<div class="unqa-text" lang="{lang}">{escape(text)}</div></details>'
     )
 
 
-def hit_header_html(hit: Hit, lang: str = "zh") -> str:
+def answer_html(text: str, passage: Passage, lang: str = "zh", items: Sequence[Passage] = ()) -> str:
+    """The quoted answer (English first where the document has it), its UN-style citation and link;
+    a lettered list (3.9 (a)-(k)) as a list with each item's citation."""
+    sub = cite.subpoint_at(passage, text)
+    english = shows_english(passage, lang)
+    quote = english_answer(passage, text) if english else text.strip()
+    other = _other_language(t("chinese_text", lang), text.strip(), "zh") if english else ""
+    link = _link(official_link(passage, lang), t("official", lang))
+    lis = "".join(
+        f"<li>{escape(i.en if shows_english(i, lang) else i.text)}"
+        f' <span class="unqa-cite">({escape(cite.un_style(i, lang))})</span></li>'
+        for i in items
+    )
+    listing = f'<ol class="unqa-items" data-testid="unqa-answer-items">{lis}</ol>' if items else ""
+    return (
+        '<div class="unqa-answer-box" data-testid="unqa-answer">'
+        f'<blockquote lang="{"en" if english else "zh"}">“{escape(quote)}”</blockquote>{listing}'
+        f'<div class="unqa-cite" data-testid="unqa-answer-cite">'
+        f"{escape(cite.un_style(passage, lang, sub))} {link}</div>"
+        f"{other}</div>"
+    )
+
+
+def hit_header_html(hit: Hit, lang: str = "zh", *, ui_lang: str | None = None) -> str:
+    """Rank, the document's title, kind; below it adoption date, session (or the programme section).
+    The citation itself is given once, in the copy block under the text."""
     p = hit.passage
+    facts = " · ".join(escape(f) for f in doc_facts(p, lang))
     return (
         f'<div class="unqa-head" data-testid="unqa-hit" data-passage-id="{escape(p.id)}">'
         f'<span class="unqa-rank">{hit.rank}</span>'
-        f'<span class="unqa-crumb">{escape(p.citation.breadcrumb())}</span>'
-        f'<span class="unqa-kind">{escape(kind_label(p.kind, lang))}</span>'
-        f'<span class="unqa-score">{escape(t("score", lang))} {score_text(hit.score)}</span></div>'
+        f'<span class="unqa-crumb">{escape(doc_title(p, lang) or p.citation.document)}</span>'
+        f'<span class="unqa-kind">{escape(kind_label(p.kind, ui_lang or lang))}</span></div>'
+        f'<div class="unqa-facts">{facts}</div>'
     )
 
 
 def passage_html(passage: Passage, *, answer: str | None, terms: Iterable[str], lang: str = "zh") -> str:
-    """Highlighted passage text followed by its paragraph label, source file and official link."""
-    c = passage.citation
-    meta = [f"{escape(t('paragraph', lang))} {escape(c.paragraph)}" if c.paragraph else "", escape(c.source)]
-    link = _link(c.url, t("official", lang))
-    meta_html = " · ".join(m for m in [*meta, link] if m)
-    body = highlight(passage.text, answer=answer, terms=terms)
-    text_div = f'<div class="unqa-text" lang="{escape(passage.lang)}">{body}</div>'
-    return f'{text_div}<div class="unqa-meta">{meta_html}</div>'
+    """The paragraph (English first where there is one and English is wanted; the other language one
+    click away), then the official link in ``lang``."""
+    english = shows_english(passage, lang)
+    text = passage.en if english else passage.text
+    body = highlight(text, answer=None if english else answer, terms=terms)
+    text_div = f'<div class="unqa-text" lang="{"en" if english else passage.lang}">{body}</div>'
+    if english:
+        other = _other_language(t("chinese_text", lang), passage.text, "zh")
+    elif passage.en:
+        other = _other_language(t("english", lang), passage.en, "en")
+    else:
+        other = ""
+    links = [_link(official_link(passage, lang), t("official_res" if passage.kind == "mandate" else "official", lang))]
+    if passage.kind == "mandate":
+        links.append(_link(symbol_url(passage.citation.document, lang), t("official_prog", lang)))
+    meta_html = " · ".join(x for x in links if x)
+    return f'{text_div}{other}<div class="unqa-meta">{meta_html}</div>'
+
+
+def no_english_html(documents: Sequence[str], lang: str = "en") -> str:
+    """Said once above the results: these documents have no English text here."""
+    text = t("no_english", lang, docs=", ".join(documents))
+    return f'<div class="unqa-notice" data-testid="unqa-no-english">{escape(text)}</div>'
 
 
 def context_html(items: Sequence[tuple[Passage, bool]], *, terms: Iterable[str]) -> str:
@@ -119,24 +196,81 @@ def _symbol_link(url: str | None, text: str) -> str:
     return f'<a href="{escape(safe)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
 
 
-def recalled_by_html(entry: dict | None) -> str:
-    """The resolutions that recall a programme mandate (index.mandates entry), oldest first, escaped."""
-    groups = (entry or {}).get("recalled_by") or []
+def app_link(symbol: str, label: str) -> str:
+    """A link that opens a resolution inside the app (its paragraphs, filtered to that document)."""
+    href = "?" + urlencode({"q": symbol, "doc": symbol})
+    return f'<a href="{escape(href)}" target="_self" class="unqa-inapp">{escape(label)}</a>'
+
+
+def recalled_by_html(entry: dict | None, lang: str = "zh") -> str:
+    """The resolutions that recall a programme mandate (index.mandates entry), newest first, each opening
+    inside the app and linking to its official text."""
+    groups = sorted((entry or {}).get("recalled_by") or [], key=lambda g: (g.get("date") or "", g["symbol"]))
     items = []
-    for g in groups:
+    for g in reversed(groups):
         paras = ", ".join(escape(p["paragraph"]) for p in g["paragraphs"])
         items.append(
-            f"<li>{_symbol_link(g.get('url'), g['symbol'])} {escape(g.get('date') or '')} "
-            f"{escape(g.get('title') or '')} — {paras}</li>"
+            f"<li>{app_link(g['symbol'], g['symbol'])} {escape(date_label(g.get('date') or '', lang))} "
+            f"{escape(g.get('title') or '')} — {paras} {_link(symbol_url(g['symbol'], lang), t('official', lang))}</li>"
         )
     return f'<ul class="unqa-recall">{"".join(items)}</ul>'
 
 
-def continues_html(items: list[dict]) -> str:
-    """The programme mandates a resolution paragraph continues, escaped."""
+def same_subject_html(items: Sequence[dict], lang: str = "zh") -> str:
+    """Later resolutions on the mandate's subject, newest first, opening in the app and linked to docs.un.org."""
     lis = [
-        f"<li>{_symbol_link(i['programme_entry'].get('url'), i['symbol'] or i['key'])} {escape(i['title'])} "
-        f"({escape(i['programme_entry']['citation'])})</li>"
+        f"<li>{app_link(i['symbol'], i['symbol'])} {escape(date_label(i['date'], lang))} {escape(i['title'])} "
+        f"{_link(symbol_url(i['symbol'], lang), t('official', lang))}</li>"
         for i in items
     ]
+    return f'<ul class="unqa-recall" data-testid="unqa-same-subject">{"".join(lis)}</ul>'
+
+
+def continues_html(items: list[dict], lang: str = "zh") -> str:
+    """The programme mandates a resolution continues: the programme entry and the mandate resolution, each labelled."""
+    lis = []
+    for i in items:
+        entry = i["programme_entry"]
+        prog = _link(
+            symbol_url(entry["document"], lang), f"{t('programme', lang)} {entry['document']}, {entry['paragraph']}"
+        )
+        lis.append(f"<li>{escape(i['symbol'] or i['key'])} {escape(i['title'])} · {prog}</li>")
     return f'<ul class="unqa-continues">{"".join(lis)}</ul>'
+
+
+def diff_html(diffs: Sequence[tuple[int, str]]) -> str:
+    """A word diff: deletions struck through in red, insertions underlined in green."""
+    tags = {-1: "del", 1: "ins", 0: "span"}
+    body = "".join(f"<{tags[op]}>{escape(text)}</{tags[op]}>" for op, text in diffs)
+    return f'<div class="unqa-diff" data-testid="unqa-diff">{body}</div>'
+
+
+def series_html(rows: Sequence[dict], lang: str = "zh") -> str:
+    """Earlier sessions of a paragraph's series: symbol, date, similarity, and the diff against the newer one."""
+    lis = []
+    for r in rows:
+        head = f"{escape(r['citation'])} · {escape(date_label(r['date'], lang))}"
+        if r.get("pair") is None:
+            lis.append(f"<li>{head} — {escape(t('no_counterpart', lang))}</li>")
+            continue
+        same = t("unchanged", lang) if r["unchanged"] else t("changed", lang, pct=round(100 * r["ratio"]))
+        lis.append(f"<li><div>{head} — {escape(same)}</div>{'' if r['unchanged'] else diff_html(r['diff'])}</li>")
+    return f'<ul class="unqa-series" data-testid="unqa-series">{"".join(lis)}</ul>'
+
+
+def changes_html(change: dict, lang: str = "zh") -> str:
+    """What changed in a resolution against its predecessor: counts, then each changed, added or removed paragraph."""
+    c = change["counts"]
+    head = t("changes_counts", lang, old=change["old"], new=change["new"], **c)
+    rows = []
+    for pair in change["pairs"]:
+        if pair.status == "unchanged":
+            continue
+        p = pair.new or pair.old
+        label = escape(cite.paragraph_label(p, lang))
+        if pair.status == "changed":
+            rows.append(f"<li><b>{label}</b> {diff_html(change['diff'](pair, lang))}</li>")
+        else:
+            text = escape(p.en if shows_english(p, lang) else p.text)
+            rows.append(f'<li class="unqa-{pair.status}"><b>{label}</b> [{escape(t(pair.status, lang))}] {text}</li>')
+    return f'<div class="unqa-changes" data-testid="unqa-changes"><p>{escape(head)}</p><ul>{"".join(rows)}</ul></div>'

@@ -9,14 +9,24 @@ logger = logging.getLogger(__name__)
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
-EXAMPLE_QUESTIONS = (
-    "联合国哪个部门负责裁军方案？",
-    "哪项决议涉及集束弹药？",
-    "Which resolution deals with cluster munitions?",
-    "裁军研究金方案的绩效如何衡量？",
-)
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "zh": (
+        "联合国哪个部门负责裁军方案？",
+        "哪项决议涉及集束弹药？",
+        "《武器贸易条约》决议鼓励各国做什么？",
+        "裁军研究金方案的绩效如何衡量？",
+    ),
+    "en": (
+        "Which UN department is responsible for the disarmament programme?",
+        "Which resolution deals with cluster munitions?",
+        "What does the Arms Trade Treaty resolution encourage States to do?",
+        "How is the performance of the disarmament fellowship programme measured?",
+    ),
+}
+EXAMPLE_QUESTIONS = EXAMPLES["zh"]
 
-SOURCE_FOOTER = "资料来源：联合国正式文件 / Source: United Nations"
+SOURCES = {"zh": "资料来源：联合国正式文件。", "en": "Source: United Nations official documents."}
+SOURCE_FOOTER = SOURCES["zh"]
 
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
@@ -24,7 +34,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "联合国方案与决议问答",
         "subtitle": "用中文或英文提问，答案直接引自联合国正式文件，并附可引用的出处。",
         "query_label": "您的问题",
-        "query_placeholder": "例如：联合国哪个部门负责裁军方案？",
+        "query_placeholder": "例如：《武器贸易条约》决议鼓励各国做什么？",
         "search": "搜索",
         "examples": "示例问题",
         "loading": "正在加载索引和语义模型……",
@@ -38,6 +48,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_results": "没有找到符合条件的段落。请尝试放宽筛选条件。",
         "query_error": "请输入问题。",
         "score": "相关度",
+        "select_all": "全选",
         "paragraph": "段落",
         "official": "查看正式文件",
         "context": "在上下文中查看",
@@ -62,6 +73,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "jump": "出处",
         "this_passage": "检索到的段落",
         "notice": "提示",
+        "chinese_text": "中文原文",
+        "official_res": "决议正式文本",
+        "official_prog": "方案文件",
+        "programme": "方案",
+        "no_english": "{docs} 在本索引中没有英文文本，以下显示中文原文。",
+        "too_long": "问题过长：只保留了前 {n} 个字符。",
+        "not_covered": "未涵盖",
+        "earlier": "往届会议的同一段落（{n}）",
+        "no_counterpart": "该届决议中没有对应段落",
+        "unchanged": "未改动",
+        "changed": "有改动（相似度 {pct}%）",
+        "changes": "与上一届决议相比的改动",
+        "changes_counts": "{old} → {new}：{changed} 段改动，{added} 段新增，{removed} 段删除，{unchanged} 段未变",
+        "added": "新增",
+        "removed": "删除",
+        "also_in": "往届会议中几乎相同的段落",
+        "same_subject": "同一主题的后续决议（按标题或名称）",
+        "answer_helpful": "这个答案正确吗？",
+        "judge": "评价人（可选，用于保存您的评价）",
+        "page_delegates": "问答",
+        "page_workbench": "评估工作台",
     },
     "en": {
         "page_title": "UN documents Q&A",
@@ -84,6 +116,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_results": "No passage matches. Try removing some filters.",
         "query_error": "Please type a question.",
         "score": "score",
+        "select_all": "Select all",
         "paragraph": "paragraph",
         "official": "Official document",
         "context": "Show in context",
@@ -108,6 +141,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "jump": "Source",
         "this_passage": "retrieved passage",
         "notice": "Note",
+        "chinese_text": "Chinese original",
+        "official_res": "Resolution (official text)",
+        "official_prog": "Programme document",
+        "programme": "Programme",
+        "no_english": "{docs} has no English text in this index; its passages are shown in Chinese.",
+        "too_long": "Your question was too long: only its first {n} characters are kept.",
+        "not_covered": "not covered",
+        "earlier": "The same paragraph in earlier sessions ({n})",
+        "no_counterpart": "no matching paragraph in that session's resolution",
+        "unchanged": "unchanged",
+        "changed": "changed ({pct}% similar)",
+        "changes": "What changed against the previous session's resolution",
+        "changes_counts": "{old} → {new}: {changed} paragraphs changed, {added} added, {removed} removed, "
+        "{unchanged} unchanged",
+        "added": "added",
+        "removed": "removed",
+        "also_in": "Near-identical paragraphs in earlier sessions",
+        "same_subject": "Later resolutions on the same subject (by title or name)",
+        "answer_helpful": "Is this answer right?",
+        "judge": "Judge (optional, to keep your judgments)",
+        "page_delegates": "Questions",
+        "page_workbench": "Evaluator workbench",
     },
 }
 

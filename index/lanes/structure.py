@@ -8,15 +8,15 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 
+from index.config import SearchConfig
+from index.lanes.base import Run, Selection, restrict
+from index.query import Query
 from unqa.model import Passage
 from unqa.symbols import normalize_width
-
-SUBPROGRAMME_BONUS = 0.3
-PARAGRAPH_BONUS = 10.0
-RESPONSIBLE_BONUS = 0.3
 
 _ZH_NUM = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _SUB_Q = re.compile(
@@ -26,7 +26,6 @@ _SUB_Q = re.compile(
     re.I,
 )
 _ORDINAL_EN = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
-KIND_BONUS = 0.15
 # a question that names a part of the framework lifts the passages of that kind
 _KIND_Q = {
     "objective": re.compile(r"目标|宗旨|objective|\baim\b", re.I),
@@ -47,22 +46,23 @@ _PROGRAMME_LEVEL = re.compile(r"(?<!次级)方案|(?<!sub)(?<!sub-)programme", r
 
 
 def subprogramme_of(p: Passage) -> str | None:
-    for part in p.citation.path:
-        m = re.match(r"次级方案\s*(\d)", part)
-        if m:
-            return m.group(1)
-    return None
+    """The number of the sub-programme a passage belongs to ("3"), or None."""
+    m = re.match(r"次级方案\s*(\d)", p.subprogramme)
+    return m.group(1) if m else None
 
 
 def paragraph_key(label: str) -> str:
     return re.sub(r"\s+", "", normalize_width(label))
 
 
-class StructureIndex:
+class StructureLane:
     """Each passage's sub-programme, paragraph label and whether it states who is responsible,
-    computed once when the index is loaded, so a query costs only dictionary look-ups."""
+    computed once when the index is loaded (no files of its own), so a query costs only look-ups."""
 
-    def __init__(self, passages: Sequence[Passage]) -> None:
+    name = "structure"
+
+    def __init__(self, passages: Sequence[Passage], config: SearchConfig) -> None:
+        self.config = config
         self.by_sub: dict[str, list[int]] = {}
         self.by_para: dict[str, list[int]] = {}
         self.states_who: list[int] = []
@@ -78,26 +78,35 @@ class StructureIndex:
             if _STATES_WHO.search(p.text):
                 self.states_who.append(row)
 
+    def with_config(self, config: SearchConfig) -> StructureLane:
+        lane = copy.copy(self)
+        lane.config = config
+        return lane
+
+    def search(self, query: Query, depth: int, selection: Selection | None = None) -> Run:
+        return Run(self.name, restrict(self.boosts(query.text), selection))
+
     def boosts(self, query: str) -> dict[int, float]:
         """Row -> bonus for the structural references in ``query`` (empty when it has none)."""
-        q = normalize_width(query)
+        q, c = normalize_width(query), self.config
         out: dict[int, float] = {}
         wanted_sub = _wanted_subprogramme(q)
-        for row in self.by_sub.get(wanted_sub or "", []):
-            out[row] = out.get(row, 0.0) + SUBPROGRAMME_BONUS
+        _add(out, self.by_sub.get(wanted_sub or "", []), c.subprogramme_bonus)
         for kind, pattern in _KIND_Q.items():
             if pattern.search(q):
-                for row in self.by_kind.get(kind, []):
-                    out[row] = out.get(row, 0.0) + KIND_BONUS
+                _add(out, self.by_kind.get(kind, []), c.kind_bonus)
         for m in _PARA_Q.finditer(q):
-            for row in self.by_para.get(m.group(1) + (f"({m.group(2)})" if m.group(2) else ""), []):
-                out[row] = out.get(row, 0.0) + PARAGRAPH_BONUS
+            _add(out, self.by_para.get(m.group(1) + (f"({m.group(2)})" if m.group(2) else ""), []), c.paragraph_bonus)
         if _ASKS_WHO.search(q):
             programme_level = not wanted_sub and bool(_PROGRAMME_LEVEL.search(q))
-            for row in self.states_who:
-                if not (programme_level and self.sub_of[row]):
-                    out[row] = out.get(row, 0.0) + RESPONSIBLE_BONUS
+            rows = [r for r in self.states_who if not (programme_level and self.sub_of[r])]
+            _add(out, rows, c.responsible_bonus)
         return out
+
+
+def _add(out: dict[int, float], rows: Sequence[int], bonus: float) -> None:
+    for row in rows:
+        out[row] = out.get(row, 0.0) + bonus
 
 
 def _wanted_subprogramme(q: str) -> str | None:
