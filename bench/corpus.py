@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import psutil
+from pyinstrument import Profiler
+
 from bench.questions import QUESTIONS
 from bench.stats import aggregate_stages, dir_size, summarize
 from index import build as index_build
-from index import store
+from index import dense, sparse, store
 from index.cache import text_key
 from index.config import SearchConfig
 from index.encoders import load_encoder
@@ -161,13 +164,12 @@ def latency(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 
 
 
 def bare(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 5, depth: int = 100) -> dict[str, Any]:
-    """Bare FAISS search + bare bm25s retrieve on the loaded objects (vectors and tokens prepared)."""
-
-    vectors = searcher._encoder.encode_queries(list(questions))
-    vocab = searcher._bm25.vocab_dict
-    n_docs = int(searcher._bm25.scores["num_docs"])
+    """Bare FAISS search + bare bm25s retrieve over the same index files (vectors and tokens prepared)."""
+    vectors = searcher.encode_queries(list(questions))
+    faiss_index, bm25 = dense.load(searcher.directory), sparse.load(searcher.directory)
+    vocab = bm25.vocab_dict
+    n_docs = int(bm25.scores["num_docs"])
     tokens = [[t for t in tokenize(q) if t in vocab] for q in questions]
-    faiss_index, bm25 = searcher._faiss, searcher._bm25
     k_dense, k_sparse = max(1, min(depth, faiss_index.ntotal)), max(1, min(depth, n_docs))
     rows = []
     for rep in range(repeats + 1):
@@ -256,8 +258,6 @@ def run_corpus(
     order_check: bool = False,
     cold: bool = True,
 ) -> dict[str, Any]:
-    import psutil
-
     passages, ingest_figures = ingest(paths, subset)
     if not passages:
         return {"error": f"no passages read from {', '.join(map(str, paths))}", "ingest": ingest_figures}
@@ -289,21 +289,19 @@ def run_corpus(
 def profile_queries(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 3) -> str:
     """pyinstrument text profiles of warm searches (for explaining a miss): the whole search, then the
     non-encode part alone (query vectors computed beforehand), so its small frames are not filtered out."""
-    from pyinstrument import Profiler
-
     whole = Profiler(interval=0.0005)
     whole.start()
     for _ in range(repeats):
         for q in questions:
             searcher.search(q, 10)
     whole.stop()
-    vectors = searcher._encoder.encode_queries(list(questions))
     config = SearchConfig()
+    queries = [searcher.analyse(q, config) for q in questions]  # vectors computed beforehand
     rest = Profiler(interval=0.0001)
     rest.start()
     for _ in range(repeats * 3):
-        for q, vec in zip(questions, vectors, strict=True):
-            searcher._one(q, vec, 10, config, None, [], 0.0)
+        for query in queries:
+            searcher.respond(query, 10, config)
     rest.stop()
     return (
         whole.output_text(unicode=True, color=False)

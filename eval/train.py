@@ -141,14 +141,19 @@ def fit(groups: Sequence[Group], rounds: int = ROUNDS) -> lightgbm.Booster:
     return lightgbm.train(PARAMS, data, num_boost_round=rounds)
 
 
-def reranked_run(groups: Sequence[Group], booster: lightgbm.Booster | None) -> dict[str, dict[str, float]]:
-    """{qid: {pid: score}}: the model's order, or the fusion's (by position) without a model."""
+def reranked_run(
+    groups: Sequence[Group], booster: lightgbm.Booster | None, blend: float = SearchConfig().ranker_blend
+) -> dict[str, dict[str, float]]:
+    """{qid: {pid: score}}: the order the searcher gives (the model blended with the fusion, as
+    ``index.ranker`` does), or the fusion's (by position) without a model."""
     run = {}
+    fused_column = features.NAMES.index("fused")
     for g in groups:
-        if booster is None:
+        if booster is None or not g.pids:
             scores = [float(len(g.pids) - i) for i in range(len(g.pids))]
         else:
-            scores = list(booster.predict(np.asarray(g.matrix, dtype=np.float64)))
+            matrix = np.asarray(g.matrix, dtype=np.float64)
+            scores = ranker.blended(booster.predict(matrix), matrix[:, fused_column], blend).tolist()
         run[g.example.qid] = dict(zip(g.pids, scores, strict=True)) or {"-": 0.0}
     return run
 

@@ -21,7 +21,7 @@ class SearchConfig:
     glossary: bool = True  # curated English terms -> Chinese terms for the keyword side
     lexicon: bool = True  # English words -> Chinese tokens learned from aligned UN paragraphs (weighted)
     english_lane: bool = True  # BM25 over the English parallel text for English questions
-    chars_lane: bool = True  # BM25 over character bigrams for Chinese questions (a ranker feature)
+    chars_lane: bool = True  # BM25 over character bigrams for Chinese questions
     sentence_lane: bool = True  # a passage's dense score is its best sentence's when higher
     weighted_fusion: bool = True  # language-aware convex fusion (False: plain RRF)
     ranker: bool = True  # the learned ranker re-orders the fused top candidates (when its model exists)
@@ -31,11 +31,17 @@ class SearchConfig:
     depth: int = 100  # candidates taken from each lane before fusion
     filtered_depth: int = 20_000  # dense candidates scanned when filters are set
     rerank_depth: int = 30  # fused candidates the ranker re-orders
+    ranker_blend: float = 1.0  # weight of the fusion's (scaled) score beside the ranker's
     # (dense, bm25) per question language; grid-searched on the dev gold set
     weights_zh: tuple[float, float] = (0.6, 0.4)
-    weights_en_terms: tuple[float, float] = (0.5, 0.5)  # English question with glossary/lexicon terms
+    weights_en_terms: tuple[float, float] = (0.3, 0.7)  # English question with glossary/lexicon terms
+    chars_weight: float = 0.6  # character-bigram BM25 added to the keyword side (Chinese questions)
     weights_en: tuple[float, float] = (1.0, 0.0)  # English question with no Chinese term at all
-    lexicon_weight: float = 0.5  # weight of lexicon translations beside the glossary's (1.0)
+    glossary_weight: float = 0.3  # weight of the curated glossary's Chinese terms in the keyword query
+    lexicon_weight: float = 0.8  # weight of the learned translations (times p and idf); tuned on dev with the above
+    associations: bool = True  # expand Chinese questions with corpus term associations (PMI): a lever
+    associations_per_token: int = 2
+    associations_weight: float = 0.2
     own_symbol_boost: float = 10.0  # passages that are the document a symbol in the question names
     mandate_bonus: float = 0.5
     mention_boost: float = 1.0  # passages citing that symbol

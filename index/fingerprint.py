@@ -23,7 +23,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "readers": READER_FILES,
     "tokenizer": ("index/tokenize.py", "index/data/un_terms.txt", "index/data/stopwords_*.txt"),
     "glossary": ("index/glossary.py", "index/data/glossary_*.tsv", "index/data/synonyms_zh.tsv"),
-    "lexicon": ("index/lexicon.py", "index/data/lexicon_en_zh.tsv", "index/data/assoc_zh.tsv"),
+    "lexicon": ("index/lexicon.py", "index/data/lexicon_en_*.tsv", "index/data/assoc_zh.tsv"),
     "builder": (
         "index/build.py", "index/pipeline.py", "index/dense.py", "index/sparse.py", "index/terms.py",
         "index/answer.py", "index/engines/*.py", "index/lanes/symbol.py", "index/lanes/sentence.py",

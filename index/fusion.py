@@ -69,10 +69,19 @@ def keyword_side(runs: dict[str, Run]) -> dict[int, float]:
     return merged
 
 
+def with_chars(keyword: dict[int, float], runs: dict[str, Run], weight: float) -> dict[int, float]:
+    """The keyword side plus the character-bigram lane, both scaled to [0, 1] (Chinese questions)."""
+    chars = runs["bm25_chars"].scores if "bm25_chars" in runs else {}
+    if not chars or weight <= 0:
+        return keyword
+    kw, ch = minmax(keyword), minmax(chars)
+    return {row: kw.get(row, 0.0) + weight * ch.get(row, 0.0) for row in kw.keys() | ch.keys()}
+
+
 def fuse(runs: dict[str, Run], config: SearchConfig, lang: str) -> dict[int, float]:
     """All lanes into one score per passage: convex (or RRF) fusion of the dense and keyword sides,
     plus the structure lane's bonuses, plus the symbol lane's (its own boosts dominate)."""
-    dense, keyword = dense_side(runs), keyword_side(runs)
+    dense, keyword = dense_side(runs), with_chars(keyword_side(runs), runs, config.chars_weight)
     if config.mode == "dense":
         return dense
     if config.mode == "bm25":

@@ -60,7 +60,9 @@ class Query:
     char_bigrams: tuple[str, ...] = ()  # character bigrams of its Chinese (the bm25_chars lane)
     synonyms: tuple[str, ...] = ()  # tokens of the UN wording of the question's words (zh questions)
     glossary: tuple[str, ...] = ()  # Chinese tokens of the curated glossary's terms (en questions)
+    glossary_weight: float = 1.0  # their weight in the keyword query
     translated: tuple[tuple[str, float], ...] = ()  # Chinese tokens learned from aligned text, with weights
+    associated: tuple[tuple[str, float], ...] = ()  # tokens the Chinese corpus associates with its tokens (PMI)
     symbols: tuple[str, ...] = ()  # UN symbol keys named in the question ("64/48")
     actions: tuple[str, ...] = ()  # operative verbs the question asks about ("request", "urge"...)
     year: int | None = None  # a session or year the question names
@@ -77,12 +79,17 @@ class Query:
 
     def keyword_weights(self) -> dict[str, float]:
         """The weighted BM25 query over the Chinese text: own tokens and synonyms count once per
-        occurrence, glossary terms 1, learned translations with their weights (the highest wins)."""
-        weights: dict[str, float] = dict(Counter([*self.tokens, *self.synonyms, *self.glossary]))
-        for token, weight in self.translated:
+        occurrence, glossary terms ``glossary_weight``, learned translations and associations with their
+        weights (the highest wins)."""
+        weights: dict[str, float] = dict(Counter([*self.tokens, *self.synonyms]))
+        for token, weight in (*self.glossary_weighted(), *self.translated, *self.associated):
             if weight > weights.get(token, 0.0):
                 weights[token] = weight
         return weights
+
+    def glossary_weighted(self) -> list[tuple[str, float]]:
+        counts = Counter(self.glossary)
+        return [(token, n * self.glossary_weight) for token, n in counts.items()]
 
     def english_weights(self) -> dict[str, float]:
         return dict(Counter(self.tokens))
@@ -98,6 +105,7 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
     synonyms = tuple(t for s in expand_zh(tokens) for t in tokenize(s)) if zh and config.glossary else ()
     glossary = tuple(t for term in translate_terms(text) for t in tokenize(term)) if not zh and config.glossary else ()
     translated = _translations(text, config) if not zh and config.lexicon else ()
+    associated = _associations(tokens, config) if zh and config.associations else ()
     return Query(
         text=text,
         lang="zh" if zh else "en",
@@ -105,7 +113,9 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
         char_bigrams=tuple(char_bigrams(text)) if zh else (),
         synonyms=synonyms,
         glossary=glossary,
+        glossary_weight=config.glossary_weight,
         translated=translated,
+        associated=associated,
         symbols=tuple(symbol_keys(text)),
         actions=tuple(name for name, pattern in _ACTION_VERBS.items() if pattern.search(text)),
         year=_year(text),
@@ -120,6 +130,13 @@ def _translations(text: str, config: SearchConfig) -> tuple[tuple[str, float], .
         return ()
     pairs = lexicon.translate(text)
     return tuple((token, round(weight * config.lexicon_weight, 6)) for token, weight in pairs)
+
+
+def _associations(tokens: list[str], config: SearchConfig) -> tuple[tuple[str, float], ...]:
+    if not lexicon.ASSOC_FILE.is_file():
+        return ()
+    pairs = lexicon.expand(tokens, per_token=config.associations_per_token)
+    return tuple((token, round(weight * config.associations_weight, 6)) for token, weight in pairs)
 
 
 def _year(text: str) -> int | None:

@@ -173,6 +173,10 @@ class Searcher:
         vector = self._encode([text])[0] if config.mode != "bm25" else None
         return analyse(text, notices, config, vector)
 
+    def respond(self, query: Query, k: int = 10, config: SearchConfig | None = None) -> SearchResponse:
+        """The search for an already analysed ``Query`` (the non-encode part of ``search``)."""
+        return self._one(query, k, config or SearchConfig(), None, 0.0)
+
     def runs(self, query: Query, config: SearchConfig, selection: Selection | None = None) -> dict[str, Run]:
         """Every active lane's run for ``query`` (eval's lane study and the ranker's features use it)."""
         lanes, depth, out = self.lanes, config.depth, {}
@@ -206,9 +210,12 @@ class Searcher:
             )
         return found
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Question vectors from the index's encoder (one call at a time: the C library's thread safety is unknown)."""
         with self._encode_lock:
             return self._encoder.encode_queries(texts)
+
+    _encode = encode_queries
 
     def abstention_features(self, question: str, config: SearchConfig | None = None, k: int = 10) -> dict[str, float]:
         """The features the abstention decision sees for ``question`` (training and ``--explain``)."""
@@ -251,7 +258,7 @@ class Searcher:
     def _rerank(self, query: Query, fused: dict[int, float], runs: dict[str, Run], config: SearchConfig) -> dict:
         if not (config.ranker and config.mode == "hybrid" and self._ranker is not None):
             return fused
-        return self._ranker.rerank(query, fused, runs, self, config.rerank_depth)
+        return self._ranker.rerank(query, fused, runs, self, config.rerank_depth, config.ranker_blend)
 
     def _hits(self, fused: dict[int, float], k: int, runs: dict[str, Run]) -> list[Hit]:
         ranked = fusion.top(fused, k)

@@ -166,8 +166,16 @@ def cited_predecessors(res: Resolution) -> list[str]:
 # ---------------------------------------------------------------- paragraphs
 
 
-def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """Character similarity 0-1 (``difflib``); 0 early when the cheap upper bounds are below ``floor``."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    m = SequenceMatcher(None, a, b, autojunk=False)
+    if m.real_quick_ratio() < floor or m.quick_ratio() < floor:
+        return 0.0
+    return m.ratio()
 
 
 @dataclass(frozen=True)
@@ -191,7 +199,12 @@ def match_paragraphs(old: Sequence[Passage], new: Sequence[Passage]) -> list[Pai
     """Each new paragraph with its most similar unused old paragraph of the same kind (ratio >= 0.5),
     best pairs first; then the old paragraphs left over as removed. Result in the new document's order."""
     scored = sorted(
-        ((similarity(o.text, n.text), i, j) for i, o in enumerate(old) for j, n in enumerate(new) if o.kind == n.kind),
+        (
+            (similarity(o.text, n.text, MATCH_SIMILARITY), i, j)
+            for i, o in enumerate(old)
+            for j, n in enumerate(new)
+            if o.kind == n.kind
+        ),
         reverse=True,
     )
     used_old: dict[int, tuple[int, float]] = {}

@@ -26,7 +26,16 @@ from index.config import Filters
 from index.encoders import load_encoder
 from index.engines.base import DenseTable, row_fields
 from index.engines.local import LocalEngine
-from index.engines.milvus import MilvusEngine, alias_name, aliased, connect, filter_expression, release
+from index.engines.milvus import (
+    MilvusEngine,
+    alias_name,
+    aliased,
+    connect,
+    credentials,
+    filter_expression,
+    public_uri,
+    release,
+)
 from index.tokenize import tokenize
 from ingest.pipeline import collect, unique_passages
 from unqa.paths import REPO_ROOT
@@ -330,3 +339,12 @@ def test_scale_bench_runs_both_engines(tmp_path: Path) -> None:
         assert figures[engine]["recall_at_10"] >= 0.9
         assert figures[engine]["latency_ms_k10"]["n"] == 200 and figures[engine]["disk_mib"] > 0
     assert "milvus HNSW" in milvus_bench.render(figures)
+
+
+def test_manifest_uri_has_no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert public_uri("https://ingest:s3cret@milvus.example.org:19530/") == "https://milvus.example.org:19530/"
+    assert public_uri("./data/milvus.db").endswith("/data/milvus.db") and public_uri("./data/milvus.db").startswith("/")
+    monkeypatch.setenv("UNQA_MILVUS_USER", "reader")
+    monkeypatch.setenv("UNQA_MILVUS_PASSWORD", "pw")
+    assert credentials({}) == {"user": "reader", "password": "pw"}
+    assert credentials({"token": "root:Milvus"}) == {"token": "root:Milvus"}

@@ -41,11 +41,11 @@ def read_resolutions(symbols: tuple[str, ...] = tuple(RESOLUTIONS)) -> list[Docu
 
 
 def build_resolution_index(path: Path) -> dict:
-    """Programme (corpus/) + the four resolutions, indexed with the real default encoder."""
+    """The programme + the four resolutions, indexed with the real default encoder."""
     from index.build import build_index
     from ingest.pipeline import collect, unique_passages
 
-    docs, skipped = collect([CORPUS_DIR, *resolution_files()], show_progress=False)
+    docs, skipped = collect([CORPUS_DIR / "a_65_6_prog3_zh.txt", *resolution_files()], show_progress=False)
     assert not skipped, skipped
     return build_index(unique_passages(docs), path, show_progress=False)
 

@@ -36,7 +36,7 @@ def test_query_is_analysed_once_with_everything_the_lanes_need() -> None:
 def test_every_lane_answers_with_a_named_run(searcher: Searcher) -> None:
     query = searcher.analyse("次级方案3的目标是什么？")
     runs = searcher.runs(query, SearchConfig())
-    assert set(runs) == {"dense", "sentence", "bm25", "structure", "symbol"}
+    assert set(runs) == {"dense", "sentence", "bm25", "bm25_chars", "structure", "symbol"}
     assert all(run.name == name for name, run in runs.items())
     assert runs["structure"].scores and not runs["symbol"].scores
     english = searcher.runs(searcher.analyse("Who implements subprogramme 3?"), SearchConfig())

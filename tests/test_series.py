@@ -113,3 +113,16 @@ def test_programme_mandates_find_their_later_resolutions_by_subject() -> None:
     assert "A/RES/80/70" in later["64/69"]  # 全面禁止核试验条约
     assert all(s.startswith("A/RES/80/") for v in later.values() for s in v)
     assert service.same_subject(si, {"key": "64/99", "title": "核", "recalled_by": []}) == []  # too short to match
+
+
+def test_resolution_paragraphs_show_the_mandate_they_continue_by_subject() -> None:
+    from index.mandates import build_graph
+    from ingest.pipeline import collect, unique_passages
+
+    docs, _ = collect([CORPUS_DIR], show_progress=False)
+    passages = unique_passages(docs)
+    graph, si = build_graph(passages), service.series_index(passages)
+    by_subject = service.subject_continues(graph, si)
+    op = next(p for p in passages if p.citation.document == "A/RES/80/52" and p.kind == "operative")
+    kind, items = service.mandate_links(graph, op, by_subject)
+    assert kind == "continues" and "64/36" in [i["key"] for i in items]  # under operative hits too

@@ -18,13 +18,13 @@ def _passages():
     ]
 
 
-def test_mandate_entry_lists_later_resolutions_oldest_first() -> None:
+def test_mandate_entry_lists_later_resolutions_newest_first() -> None:
     passages = _passages()
     kind, entry = service.mandate_links(build_graph(passages), passages[0])
     assert kind == "recalled_by"
     assert [g["symbol"] for g in entry["recalled_by"]] == ["A/RES/75/64", "A/RES/80/46"]
     html = cards.recalled_by_html(entry)
-    assert html.index("A/RES/75/64") < html.index("A/RES/80/46")
+    assert html.index("A/RES/80/46") < html.index("A/RES/75/64")  # issue 14: newest first
     assert 'href="https://docs.un.org/zh/A/RES/75/64"' in html
 
 
@@ -33,7 +33,8 @@ def test_mandate_without_later_resolutions_and_plain_paragraphs() -> None:
     graph = build_graph(passages)
     kind, entry = service.mandate_links(graph, passages[1])
     assert kind == "recalled_by" and entry["recalled_by"] == []
-    assert service.mandate_links(graph, passages[4]) is None  # cites no programme mandate
+    kind, items = service.mandate_links(graph, passages[4])  # issue 14: under the resolution's operative hits too
+    assert kind == "continues" and [i["key"] for i in items] == ["64/48"]
 
 
 def test_resolution_paragraph_shows_the_mandate_it_continues_escaped() -> None:

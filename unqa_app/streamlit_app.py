@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 
 import streamlit as st
 
@@ -17,7 +18,16 @@ from eval.judgments import Vote
 from unqa import cite
 from unqa.model import Hit, IndexStateError, QueryError
 from unqa_app.pages import workbench
-from unqa_app.pages.common import INDEX_DIR, judge_id, load_facets, load_graph, load_searcher, load_series, store
+from unqa_app.pages.common import (
+    INDEX_DIR,
+    judge_id,
+    load_facets,
+    load_graph,
+    load_searcher,
+    load_series,
+    load_subjects,
+    store,
+)
 from unqa_app.ui import cards, export, permalink, service
 from unqa_app.ui import format as fmt
 from unqa_app.ui.highlight import query_terms
@@ -242,7 +252,8 @@ def show_answer(searcher: service.Searcher, response, view: ViewState, clang: st
 def show_hit(hit: Hit, folded: list[Hit], view: ViewState, terms: list[str], answer: str | None, ctx: dict) -> None:
     p, lang, clang, searcher = hit.passage, view.lang, ctx["clang"], load_searcher(INDEX_DIR)
     with st.container(border=True):
-        st.html(cards.hit_header_html(hit, clang, ui_lang=lang))
+        shown = replace(hit, rank=ctx.get("position", hit.rank))  # 1..n after folding; votes keep the search rank
+        st.html(cards.hit_header_html(shown, clang, ui_lang=lang))
         st.html(cards.passage_html(p, answer=answer, terms=terms, lang=clang))
         with st.expander(t("context", lang)):
             st.html(cards.context_html(service.in_context(searcher, p.id), terms=terms))
@@ -272,7 +283,7 @@ def show_series(p, folded: list[Hit], lang: str, clang: str) -> None:
 
 
 def show_mandate_links(p, lang: str) -> None:
-    links = service.mandate_links(load_graph(INDEX_DIR), p)
+    links = service.mandate_links(load_graph(INDEX_DIR), p, load_subjects(INDEX_DIR))
     if links is None:
         return
     kind, data = links
@@ -321,8 +332,8 @@ def show_results(searcher: service.Searcher, view: permalink.ViewState) -> None:
     terms = query_terms(view.query)
     answer = response.answer.text if response.answer and not response.abstained else None
     ctx = {"clang": clang, "votes": votes}
-    for hit, folded in groups:
-        show_hit(hit, folded, view, terms, answer, ctx)
+    for position, (hit, folded) in enumerate(groups, 1):
+        show_hit(hit, folded, view, terms, answer, {**ctx, "position": position})
 
 
 def footer(lang: str) -> None:

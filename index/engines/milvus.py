@@ -7,8 +7,10 @@ One ``uri`` reaches every deployment with the same code:
 Credentials never enter the manifest: ``token`` or ``user`` + ``password`` in ``options`` at write
 time, and ``UNQA_MILVUS_TOKEN`` or ``UNQA_MILVUS_USER`` + ``UNQA_MILVUS_PASSWORD`` at open time (the
 environment is also read at write time when ``options`` has none). ``db_name`` picks the database.
+TLS: an ``https://`` URI; for a private CA also UNQA_MILVUS_SERVER_PEM (and UNQA_MILVUS_SERVER_NAME).
 
 Each table of a build is one collection ``<prefix>_<build>_<table>``; the alias ``<prefix>_<table>``
+(``prefix`` option; default ``unqa_<index folder name>_<6 hex of its path>``, one namespace per index)
 is moved to it only once every table of the build is written, flushed and counted, so a writer
 killed half-way leaves the previous build serving. A searcher opens the collections named in its
 manifest entry (not the aliases), so it never mixes rows of two builds; the collections of the
@@ -36,6 +38,7 @@ Usage (the index builder and the searcher call these)::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -96,11 +99,26 @@ def credentials(options: dict[str, Any]) -> dict[str, str]:
     return {"user": str(user), "password": str(password)} if user else {}
 
 
+def tls_options() -> dict[str, Any]:
+    """One-way TLS with a private CA: UNQA_MILVUS_SERVER_PEM (the server's certificate) and optionally
+    UNQA_MILVUS_SERVER_NAME (its certificate's name); a public CA needs nothing beyond an https URI."""
+    pem = os.environ.get("UNQA_MILVUS_SERVER_PEM", "")
+    if not pem:
+        return {}
+    name = os.environ.get("UNQA_MILVUS_SERVER_NAME", "")
+    return {"secure": True, "server_pem_path": pem, **({"server_name": name} if name else {})}
+
+
 def connect(uri: str, db_name: str = "", secrets: dict[str, str] | None = None) -> MilvusClient:
     if is_lite(uri):
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
     try:
-        client = MilvusClient(uri=uri, **(secrets or {}), **({"db_name": db_name} if db_name else {}))
+        extra = {
+            **(secrets or {}),
+            **({"db_name": db_name} if db_name else {}),
+            **({} if is_lite(uri) else tls_options()),
+        }
+        client = MilvusClient(uri=uri, **extra)
     except Exception as exc:
         raise IndexStateError(f"cannot reach Milvus at {public_uri(uri)}: {exc}") from exc
     return client
@@ -129,6 +147,14 @@ def build_id(build_dir: Path) -> str:
     if stamp:
         return f"b{stamp.group(1)}_{stamp.group(2)}"
     return f"b{time.strftime('%Y%m%dT%H%M%S')}_{uuid.uuid4().hex[:8]}"
+
+
+def default_prefix(build_dir: Path) -> str:
+    """``unqa_<index folder>_<6 hex of its path>``: two indexes sharing one Milvus never touch each
+    other's collections (a build folder is ``<index>/builds/<build>.partial``)."""
+    index_dir = Path(build_dir).resolve().parent.parent
+    digest = hashlib.sha1(str(index_dir).encode()).hexdigest()[:6]
+    return f"{DEFAULT_PREFIX}_{safe_name(index_dir.name)[:32]}_{digest}"
 
 
 def collection_name(prefix: str, build: str, table: str) -> str:
@@ -324,7 +350,7 @@ class MilvusEngine:
     ) -> dict[str, Any]:
         """Write every table to new collections, then move the aliases; return the manifest entry."""
         uri = str(options.get("uri") or DEFAULT_URI)
-        prefix = safe_name(str(options.get("prefix") or DEFAULT_PREFIX))
+        prefix = safe_name(str(options.get("prefix") or default_prefix(Path(build_dir))))
         build = safe_name(str(options.get("build_id") or build_id(Path(build_dir))))
         db_name = str(options.get("db_name") or "")
         client = connect(uri, db_name, credentials(options))

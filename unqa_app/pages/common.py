@@ -39,6 +39,11 @@ def load_series(index_dir: str) -> service.SeriesIndex:
 
 
 @st.cache_resource(show_spinner=False)
+def load_subjects(index_dir: str) -> dict[str, list[dict]]:
+    return service.subject_continues(load_graph(index_dir), load_series(index_dir))
+
+
+@st.cache_resource(show_spinner=False)
 def load_store(path: str) -> JudgmentStore:
     return JudgmentStore(path)
 

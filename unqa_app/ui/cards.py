@@ -28,6 +28,7 @@ from unqa_app.ui.i18n import t
 logger = logging.getLogger(__name__)
 
 CSS = """<style>
+[data-testid="InputInstructions"]{display:none}
 [data-testid="stMainBlockContainer"]{padding-top:2.5rem}
 .unqa-answer-box{border-left:6px solid #009edb;background:#f0f8fd;padding:.9rem 1.1rem;border-radius:6px}
 .unqa-answer-box blockquote{margin:0;font-size:1.15rem;line-height:1.7}

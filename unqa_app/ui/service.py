@@ -98,7 +98,9 @@ def in_context(searcher: Searcher, passage_id: str, before: int = 2, after: int 
     return [(p, p.id == passage_id) for p in searcher.neighbours(passage_id, before=before, after=after)]
 
 
-def mandate_links(graph: MandateGraph, p: Passage) -> tuple[str, dict | list] | None:
+def mandate_links(
+    graph: MandateGraph, p: Passage, by_subject: dict[str, list[dict]] | None = None
+) -> tuple[str, dict | list] | None:
     """What the mandate graph says about a passage: ("recalled_by", entry) for a programme mandate
     entry, ("continues", mandates) for a resolution paragraph that continues programme mandates."""
     if p.kind == "mandate" and p.symbols:
@@ -106,8 +108,21 @@ def mandate_links(graph: MandateGraph, p: Passage) -> tuple[str, dict | list] | 
         return ("recalled_by", entry) if entry else None
     if p.kind in ("preamble", "operative"):
         items = graph.continues(p.citation.document) or graph.continues(p.id)
+        keys = {i["key"] for i in items}
+        items += [e for e in (by_subject or {}).get(p.citation.document, []) if e["key"] not in keys]
         return ("continues", items) if items else None
     return None
+
+
+def subject_continues(graph: MandateGraph, si: SeriesIndex) -> dict[str, list[dict]]:
+    """Resolution symbol -> the programme mandates it continues by subject (title or name), for
+    resolutions that do not cite the mandate by number."""
+    out: dict[str, list[dict]] = {}
+    for key in graph.mandates:
+        entry = graph.entry(key)
+        for r in same_subject(si, entry):
+            out.setdefault(r["symbol"], []).append(entry)
+    return out
 
 
 # ---------------------------------------------------------------- series across sessions
