@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-
-from ranx import Qrels, Run, compare, evaluate
+from typing import Any
 
 from eval.gold import GoldQuestion
 from eval.gold import Qrels as QrelsDict
@@ -48,7 +47,16 @@ def judged_qids(qrels: QrelsDict) -> list[str]:
     return [qid for qid, rels in qrels.items() if any(v > 0 for v in rels.values())]
 
 
-def _ranx_pair(qrels: QrelsDict, run: RunDict, qids: Sequence[str], name: str) -> tuple[Qrels, Run]:
+def _ranx():
+    """ranx, imported when a metric is computed (it pulls in numba, scipy and pandas: seconds that every
+    ``unqa`` command would otherwise pay at start)."""
+    import ranx
+
+    return ranx
+
+
+def _ranx_pair(qrels: QrelsDict, run: RunDict, qids: Sequence[str], name: str) -> tuple[Any, Any]:
+    Qrels, Run = _ranx().Qrels, _ranx().Run
     q = Qrels({qid: dict(qrels[qid]) for qid in qids})
     r = Run({qid: dict(run.get(qid) or {NO_HIT: 0.0}) for qid in qids}, name=name)
     return q, r
@@ -59,7 +67,7 @@ def score(qrels: QrelsDict, run: RunDict, qids: Sequence[str], name: str = "run"
     if not qids:
         return {}
     q, r = _ranx_pair(qrels, run, qids, name)
-    values = evaluate(q, r, list(METRICS), make_comparable=True)
+    values = _ranx().evaluate(q, r, list(METRICS), make_comparable=True)
     return {m: float(values[m]) for m in METRICS}
 
 
@@ -68,7 +76,7 @@ def per_query(qrels: QrelsDict, run: RunDict, qids: Sequence[str], metric: str) 
     if not qids:
         return {}
     q, r = _ranx_pair(qrels, run, qids, "run")
-    evaluate(q, r, metric, save_results_in_run=True)
+    _ranx().evaluate(q, r, metric, save_results_in_run=True)
     return {qid: float(v) for qid, v in r.scores[metric].items()}
 
 
@@ -100,9 +108,9 @@ def significance(
     qrels: QrelsDict, runs: dict[str, RunDict], qids: Sequence[str], a: str, b: str, *, test: str = "fisher"
 ) -> dict[str, dict[str, float | bool]]:
     """Paired test (Fisher randomization by default, fixed seed) of system ``a`` against ``b``."""
-    q = Qrels({qid: dict(qrels[qid]) for qid in qids})
+    q = _ranx().Qrels({qid: dict(qrels[qid]) for qid in qids})
     ranx_runs = [_ranx_pair(qrels, runs[name], qids, name)[1] for name in (a, b)]
-    report = compare(
+    report = _ranx().compare(
         q,
         ranx_runs,
         list(SIGNIFICANCE_METRICS),

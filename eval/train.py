@@ -22,10 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import lightgbm
 import numpy as np
-from ranx import Qrels, Run, evaluate
-from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
 from eval.gold import GoldQuestion, span_qrels
@@ -133,7 +130,10 @@ def groups_for(searcher: Searcher, examples: Sequence[Example], config: SearchCo
 # ---------------------------------------------------------------- ranker
 
 
-def fit(groups: Sequence[Group], rounds: int = ROUNDS) -> lightgbm.Booster:
+def fit(groups: Sequence[Group], rounds: int = ROUNDS) -> Any:
+    """A LightGBM lambdarank booster over the groups that have a relevant candidate."""
+    import lightgbm  # heavy: imported when training, so that ``unqa --help`` stays fast
+
     useful = [g for g in groups if any(g.labels)]
     x = np.asarray([row for g in useful for row in g.matrix], dtype=np.float64)
     y = np.asarray([label for g in useful for label in g.labels])
@@ -142,7 +142,7 @@ def fit(groups: Sequence[Group], rounds: int = ROUNDS) -> lightgbm.Booster:
 
 
 def reranked_run(
-    groups: Sequence[Group], booster: lightgbm.Booster | None, blend: float = SearchConfig().ranker_blend
+    groups: Sequence[Group], booster: Any, blend: float = SearchConfig().ranker_blend
 ) -> dict[str, dict[str, float]]:
     """{qid: {pid: score}}: the order the searcher gives (the model blended with the fusion, as
     ``index.ranker`` does), or the fusion's (by position) without a model."""
@@ -159,6 +159,8 @@ def reranked_run(
 
 
 def metrics_of(groups: Sequence[Group], run: dict[str, dict[str, float]]) -> dict[str, float]:
+    from ranx import Qrels, Run, evaluate  # heavy: imported when scoring
+
     qrels = Qrels({g.example.qid: {p: 1 for p in g.example.relevant} for g in groups})
     scores = evaluate(qrels, Run(run), METRICS, make_comparable=True)
     return {m: round(float(scores[m]), 4) for m in METRICS}
@@ -203,7 +205,7 @@ def _counts(groups: Sequence[Group]) -> dict[str, int]:
     return counts
 
 
-def _manifest(searcher: Searcher, config: SearchConfig, seconds: float, booster: lightgbm.Booster) -> dict[str, Any]:
+def _manifest(searcher: Searcher, config: SearchConfig, seconds: float, booster: Any) -> dict[str, Any]:
     gain = booster.feature_importance("gain")
     top = sorted(zip(features.NAMES, gain, strict=True), key=lambda kv: -kv[1])[:12]
     return {
@@ -234,6 +236,8 @@ def abstention_rows(searcher: Searcher, questions: Sequence[GoldQuestion]) -> tu
 
 
 def fit_abstainer(x: np.ndarray, y: np.ndarray) -> abstain.Abstainer:
+    from sklearn.linear_model import LogisticRegression  # heavy: imported when training
+
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)

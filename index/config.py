@@ -34,7 +34,7 @@ class SearchConfig:
     ranker_blend: float = 1.0  # weight of the fusion's (scaled) score beside the ranker's
     # (dense, bm25) per question language; grid-searched on the dev gold set
     weights_zh: tuple[float, float] = (0.6, 0.4)
-    weights_en_terms: tuple[float, float] = (0.3, 0.7)  # English question with glossary/lexicon terms
+    weights_en_terms: tuple[float, float] = (0.4, 0.6)  # English question with glossary/lexicon terms
     chars_weight: float = 0.6  # character-bigram BM25 added to the keyword side (Chinese questions)
     weights_en: tuple[float, float] = (1.0, 0.0)  # English question with no Chinese term at all
     glossary_weight: float = 0.3  # weight of the curated glossary's Chinese terms in the keyword query
@@ -47,7 +47,7 @@ class SearchConfig:
     mention_boost: float = 1.0  # passages citing that symbol
     subprogramme_bonus: float = 0.3
     paragraph_bonus: float = 10.0
-    responsible_bonus: float = 0.3
+    responsible_bonus: float = 0.5
     kind_bonus: float = 0.15
     duplicate_similarity: float = 0.7  # near-identical paragraphs of a series (bigram Jaccard): the newest first
     answer_margin: float = 0.1  # a sentence of another top passage must beat hit 1's best by this to lead

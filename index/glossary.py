@@ -53,6 +53,15 @@ def expand_zh(tokens: list[str]) -> list[str]:
 
 def translate_terms(question: str) -> list[str]:
     """Chinese terms for the English terms in ``question`` (longest match wins, each span once)."""
+    return _match(question)[0]
+
+
+def uncovered(question: str) -> str:
+    """The question with the glossary's terms taken out: what is left for the learned lexicon."""
+    return " ".join(t for t in _match(question)[1].split() if t != "|")
+
+
+def _match(question: str) -> tuple[list[str], str]:
     text = " " + _NON_WORD.sub(" ", question.lower()) + " "
     found: list[str] = []
     for en, zh in load_glossary():
@@ -60,4 +69,4 @@ def translate_terms(question: str) -> list[str]:
         if needle in text:
             found.extend(t for t in zh if t not in found)
             text = text.replace(needle, " | ")
-    return found
+    return found, text

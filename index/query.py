@@ -15,7 +15,7 @@ import numpy as np
 
 from index import lexicon
 from index.config import SearchConfig
-from index.glossary import expand_zh, translate_terms
+from index.glossary import expand_zh, translate_terms, uncovered
 from index.tokenize import char_bigrams, is_cjk, tokenize
 from unqa.model import QueryError
 from unqa.symbols import symbol_keys
@@ -35,12 +35,16 @@ _YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)|第\s*([78]\d)\s*届")
 _LIST_ASK = re.compile(r"包括哪些|有哪些|哪些(工作|活动|措施|方面)|列出|\bwhat does\b.*\binclude|\blist\b", re.I)
 
 
+def normalize_question(text: str) -> str:
+    """Control, format and surrogate characters become spaces; runs of white space become one space."""
+    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in text).split())
+
+
 def clean_query(query: object) -> tuple[str, list[str]]:
     """Strip control characters; refuse empty questions; cut very long ones (with a notice)."""
     if not isinstance(query, str):
         raise QueryError("the question must be text")
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in query)
-    text = " ".join(text.split())
+    text = normalize_question(query)
     if not text:
         raise QueryError("empty question: type a question in Chinese or English")
     notices = []
@@ -128,7 +132,8 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
 def _translations(text: str, config: SearchConfig) -> tuple[tuple[str, float], ...]:
     if not lexicon.TABLE_FILE.is_file():  # a checkout without the learned table: the glossary alone
         return ()
-    pairs = lexicon.translate(text)
+    rest = uncovered(text) if config.glossary else text  # the curated glossary's terms stay on top
+    pairs = lexicon.translate(rest) if rest.strip() else []
     return tuple((token, round(weight * config.lexicon_weight, 6)) for token, weight in pairs)
 
 

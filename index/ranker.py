@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import lightgbm
 import numpy as np
 
 from index import features
@@ -64,6 +63,8 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 def load(path: Path = MODEL_FILE) -> Ranker | None:
     if not path.is_file():
         return None
+    import lightgbm  # heavy (it pulls in scikit-learn): imported only when a model is there to load
+
     booster = lightgbm.Booster(model_file=str(path))
     if booster.num_feature() != len(features.NAMES):
         logger.warning("ranker %s has %d features, this code has %d: ranker off", path, booster.num_feature(),

@@ -244,7 +244,7 @@ def _encrypted_pdf() -> bytes:
 
 def _bad_folder(folder: Path) -> Path:
     folder.mkdir()
-    for f in CORPUS_DIR.iterdir():
+    for f in (f for f in CORPUS_DIR.iterdir() if f.is_file()):  # the programme (not corpus/resolutions)
         shutil.copy(f, folder / f.name)
     prog = next(CORPUS_DIR.glob("*.txt"))
     shutil.copy(prog, folder / "prog_copy.txt")

@@ -160,7 +160,7 @@ def test_run_bench_json_shape(fake_encoder: FakeEncoder, tmp_path: Path, monkeyp
     prog = data["programme"]
     assert prog["ingest"]["passages"] == prog["index"]["passages"] > 0
     assert 0 < prog["embedding"]["embedded_cold"] <= prog["embedding"]["texts"]  # cold cache: embedded now
-    for stage in ("encode", "faiss", "bm25", "fusion", "answer", "total", "non_encode", "wall"):
+    for stage in ("encode", "lanes", "fusion", "answer", "total", "non_encode", "wall"):
         s = prog["latency"]["stages_ms"][stage]
         assert s["n"] == len(corpus.QUESTIONS) and s["p50"] <= s["p95"]
     assert prog["overhead"]["ratio_p50"] > 0

@@ -213,11 +213,16 @@ def test_check_expected():
     assert [row[0] for row in harness.check_expected(systems, results)] == ["OK", "OKish", "FAIL", "SKIP"]
 
 
+def by_name_config(systems, name: str) -> SearchConfig:
+    return next(s.config for s in systems if s.name == name)
+
+
 def test_conditions_file():
     systems = harness.load_conditions()
     names = [s.name for s in systems]
     assert names[:3] == ["bm25", "dense", "hybrid"]
-    assert {"hybrid-no-symbol", "hybrid-no-glossary", "hybrid-plain-rrf", "hybrid-no-context"} <= set(names)
+    assert {"fusion", "hybrid-no-symbol", "hybrid-no-glossary", "fusion-plain-rrf", "hybrid-no-context"} <= set(names)
+    assert by_name_config(systems, "fusion") == SearchConfig(ranker=False)
     by_name = {s.name: s for s in systems}
     assert by_name["hybrid-no-symbol"].config == SearchConfig(symbol_lane=False)
     assert by_name["hybrid-no-context"].index == "no-context"

@@ -92,7 +92,10 @@ def test_passages_cut_at_a_line_boundary(index_copy: Path, searcher) -> None:
         _load(index_copy, searcher)
 
 
-@pytest.mark.parametrize("name", ["lexicon.json", "sentences.json", "vectors.npy", "sentences.index"])
+@pytest.mark.parametrize(
+    "name",
+    ["symbols.json", "terms.json", "sentences.json", "vectors.npy", "sentences.index", "bm25_chars/params.index.json"],
+)
 def test_other_truncated_files(index_copy: Path, searcher, name: str) -> None:
     _truncate(index_copy / "current" / name, 0.5)
     with pytest.raises(IndexStateError, match="damaged|inconsistent"):
@@ -212,7 +215,7 @@ def _corpus_version(folder: Path, n: int) -> None:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    for f in CORPUS_DIR.iterdir():
+    for f in (f for f in CORPUS_DIR.iterdir() if f.is_file()):  # the programme (not corpus/resolutions)
         shutil.copyfile(f, folder / f.name)
     prog = next(folder.glob("*.txt"))
     with open(prog, "a", encoding="utf-8") as fh:
@@ -247,7 +250,7 @@ def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path: Path, 
     )
     full = time.perf_counter() - started
     assert first.returncode == 0, first.stderr[-2000:]
-    fingerprints = {_check_index(index, searcher)["inputs_fingerprint"]}
+    fingerprints = {_check_index(index, searcher)["fingerprint"]["inputs"]}
     outcomes = []
     for n in range(1, 5):
         _corpus_version(corpus, n)
@@ -263,7 +266,7 @@ def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path: Path, 
             proc.wait(timeout=30)
             outcomes.append(("killed", round(delay, 2)))
         manifest = _check_index(index, searcher)  # the previous (or the new, if it got that far) index answers
-        fingerprints.add(manifest["inputs_fingerprint"])
+        fingerprints.add(manifest["fingerprint"]["inputs"])
     print(f"full ingest {full:.1f} s; interrupted runs (outcome, delay s): {outcomes}")
     assert any(kind == "killed" for kind, _ in outcomes), outcomes
     _corpus_version(corpus, 99)
@@ -272,7 +275,7 @@ def test_sigkill_during_ingest_leaves_the_previous_index_usable(tmp_path: Path, 
     )
     assert final.returncode == 0, final.stderr[-2000:]
     manifest = _check_index(index, searcher)
-    assert manifest["inputs_fingerprint"] not in fingerprints
+    assert manifest["fingerprint"]["inputs"] not in fingerprints
     loaded = _load(index, searcher)
     assert any("中断测试段落 99" in p.text for p in loaded.passages)
     builds = list((index / "builds").iterdir())

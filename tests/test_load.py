@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
-import types
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from ingest import load
 from ingest.load import Skipped, count_inputs, iter_documents, xml_key
 from unqa.model import Citation, Document, Passage
 from unqa.paths import SHARED_DIR
@@ -82,11 +81,9 @@ def test_dispatch_by_suffix_and_meta(tmp_path: Path, monkeypatch: pytest.MonkeyP
     from ingest.programme import is_programme  # the real metadata check decides the dispatch
 
     calls: list[str] = []
-    for module, func in (("ingest.programme", "read_programme"), ("ingest.plaintext", "read_plain_text")):
-        fake = types.ModuleType(module)
-        setattr(fake, func, lambda p, f=func: (calls.append(f"{f}:{p.name}"), _fake_reader(p))[1])
-        fake.is_programme = is_programme
-        monkeypatch.setitem(sys.modules, module, fake)
+    for func in ("read_programme", "read_plain_text"):
+        monkeypatch.setattr(load, func, lambda p, f=func: (calls.append(f"{f}:{p.name}"), _fake_reader(p))[1])
+    assert load.is_programme is is_programme
     (tmp_path / "prog.txt").write_text("方案 3 裁军", encoding="utf-8")
     (tmp_path / "prog.meta.json").write_text(json.dumps({"format": "un-programme"}), encoding="utf-8")
     (tmp_path / "notes.md").write_text("笔记", encoding="utf-8")

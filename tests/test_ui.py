@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from unqa.model import Answer, Citation, Hit, Passage, SearchResponse
-from unqa_app.ui import cards, export, judgments, permalink, service
+from unqa_app.ui import cards, export, permalink, service
 from unqa_app.ui import format as fmt
 from unqa_app.ui.highlight import escape, highlight, query_terms
 from unqa_app.ui.i18n import SOURCE_FOOTER, STRINGS, t
@@ -201,54 +196,8 @@ def test_permalink_rejects_unknown_values_and_cleans_the_query() -> None:
 
 
 # ---- judgments ----------------------------------------------------------------------------------
-def test_judgment_record_shape(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "j.jsonl"
-    rec = judgments.record("问题\n", "pid#1", True, "s1", path=path)
-    assert set(rec) == {"time", "query", "passage_id", "relevant", "session"}
-    assert judgments.read(path) == [rec]
 
 
-def _write_many(path: str, worker: int, n: int) -> None:
-    for i in range(n):
-        judgments.record(
-            "集束弹药" * 50 + f" {worker}-{i}", f"p{worker}#{i}", i % 2 == 0, f"w{worker}", path=Path(path)
-        )
-
-
-def _check_lines(path: Path, workers: int, n: int) -> None:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == workers * n
-    recs = [json.loads(line) for line in lines]  # fails on any interleaved line
-    assert {r["passage_id"] for r in recs} == {f"p{w}#{i}" for w in range(workers) for i in range(n)}
-
-
-def test_concurrent_appends_from_threads(tmp_path: Path) -> None:
-    path = tmp_path / "j.jsonl"
-    threads = [threading.Thread(target=_write_many, args=(str(path), w, 100)) for w in range(16)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    _check_lines(path, 16, 100)
-
-
-def test_concurrent_appends_from_processes(tmp_path: Path) -> None:
-    # Plain interpreters, not multiprocessing: after AppTest ran, spawn would re-run app.py as __main__.
-    path = tmp_path / "j.jsonl"
-    code = "import sys, test_ui; test_ui._write_many(sys.argv[1], int(sys.argv[2]), 100)"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), *sys.path]))
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(path), str(w)], env=env) for w in range(6)]
-    assert [pr.wait(180) for pr in procs] == [0] * 6
-    _check_lines(path, 6, 100)
-
-
-def test_read_skips_malformed_lines(tmp_path: Path) -> None:
-    path = tmp_path / "j.jsonl"
-    path.write_text('{"a": 1}\n{broken\n', encoding="utf-8")
-    assert judgments.read(path) == [{"a": 1}]
-
-
-# ---- service / i18n -----------------------------------------------------------------------------
 def test_facets_from_passages() -> None:
     ps = [
         _passage(),

@@ -26,9 +26,3 @@ def set_offline() -> None:
     for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
         os.environ.setdefault(var, "1")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
-
-
-# Relevance judgments (thumbs) from the app, one JSON object per line:
-# {"time": ISO-8601, "query": str, "passage_id": str, "relevant": bool, "session": str}
-# Read by `unqa eval` as extra qrels.
-JUDGMENTS_FILE = Path(os.environ.get("UNQA_JUDGMENTS", REPO_ROOT / "data" / "judgments.jsonl"))

@@ -9,6 +9,7 @@ with a named ``Run`` of {passage row: score}. Fusion and ranking are separate st
 | bm25        | bm25.py       | BM25 over the Chinese text: tokens, synonyms, glossary terms and  |
 |             |               | learned translations of English words, weighted                   |
 | bm25_en     | bm25.py       | BM25 over the English parallel text (English questions)           |
+| bm25_chars  | bm25.py       | BM25 over character bigrams of the Chinese text (Chinese questions)|
 | symbol      | symbol.py     | passages that are, or cite, a UN document the question names      |
 | structure   | structure.py  | sub-programme / paragraph / kind / responsibility references      |
 """

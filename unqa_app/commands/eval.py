@@ -11,6 +11,11 @@ import argparse
 import logging
 from pathlib import Path
 
+from eval import harness, report
+from eval.gold import GOLD_FILE, RESOLUTIONS_FILE, load_gold, programme_only, read_resolution_list
+from eval.harness import ensure_index
+from eval.judgments import default_path
+from eval.report import main_table, significance_text, summary_line
 from unqa.model import UnqaError
 from unqa.paths import CORPUS_DIR, REPO_ROOT, SHARED_DIR
 
@@ -21,8 +26,6 @@ CONDITIONS_FILE = REPO_ROOT / "eval" / "conditions.yaml"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from eval.gold import GOLD_FILE, RESOLUTIONS_FILE
-    from eval.judgments import default_path
 
     p = sub.add_parser("eval", help="evaluate retrieval against the gold set (TREC runs, metrics, chart)")
     p.add_argument("--gold", type=Path, default=GOLD_FILE, help="gold questions (JSONL)")
@@ -54,8 +57,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eval import harness, report
-    from eval.gold import load_gold, programme_only, read_resolution_list
 
     questions = load_gold(args.gold)
     resolutions = [] if args.subset == "programme" else read_resolution_list(args.resolutions)
@@ -78,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _searchers(args: argparse.Namespace, systems: list, paths: list[Path]) -> dict:
-    from eval.harness import ensure_index
 
     out = Path(args.out)
     searchers = {"main": ensure_index(args.index or out / "index", paths, rebuild=args.rebuild)}
@@ -90,7 +90,6 @@ def _searchers(args: argparse.Namespace, systems: list, paths: list[Path]) -> di
 
 
 def _print_summary(results: dict, checks: list[tuple[str, str, str]], out: Path) -> None:
-    from eval.report import main_table, significance_text, summary_line
 
     print(summary_line(results))
     print(main_table(results))

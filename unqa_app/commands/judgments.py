@@ -11,13 +11,13 @@ import argparse
 import logging
 from pathlib import Path
 
+from eval.judgments import JudgmentStore, default_path, export_jsonl, export_trec
 from unqa.model import UnqaError
 
 logger = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from eval.judgments import default_path
 
     p = sub.add_parser("judgments", help="export the relevance judgments made in the app (TREC qrels, JSONL)")
     p.add_argument("--db", type=Path, default=default_path(), help="judgment store (default %(default)s)")
@@ -30,7 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eval.judgments import JudgmentStore, export_jsonl, export_trec
 
     if args.action == "export" and not (args.trec or args.jsonl):
         raise UnqaError("unqa judgments export: give --trec FILE and/or --jsonl FILE")

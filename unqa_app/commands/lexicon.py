@@ -14,7 +14,9 @@ import argparse
 import json
 from pathlib import Path
 
+from index.assoc_build import build_assoc
 from index.lexicon import ASSOC_FILE, TABLE_FILE, expand, translate
+from index.lexicon_build import build_lexicon, parse_sessions, session_dirs
 from index.tokenize import tokenize
 
 SOURCE_NOTE = "来源 Source: United Nations (联合国) resolutions, GA sessions as given"
@@ -49,7 +51,6 @@ def _common(p: argparse.ArgumentParser, default_out: Path) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from index.lexicon_build import build_lexicon, parse_sessions
 
     stats = build_lexicon(args.root, args.out, parse_sessions(args.sessions), show_progress=not args.no_progress)
     print(
@@ -62,8 +63,6 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_assoc(args: argparse.Namespace) -> int:
-    from index.assoc_build import build_assoc
-    from index.lexicon_build import parse_sessions, session_dirs
 
     paths = session_dirs(args.root, parse_sessions(args.sessions)) + list(args.include)
     stats = build_assoc(paths, args.out, show_progress=not args.no_progress)

@@ -13,8 +13,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from index import series as S
+from index import store
+from ingest.pipeline import collect, unique_passages
 from unqa.model import UnqaError
 from unqa.paths import DEFAULT_INDEX_DIR, set_offline
+from unqa.symbols import key_of
 
 logger = logging.getLogger(__name__)
 
@@ -30,18 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _passages(args: argparse.Namespace) -> list:
     if args.paths:
-        from ingest.pipeline import collect, unique_passages
-
         docs, _ = collect(args.paths, subset="first-committee", show_progress=False)
         return unique_passages(docs)
-    from index import store
 
     store.verify(args.index)  # a damaged index is a clear message; a stale one still has the texts
     return store.read_passages(store.current_dir(args.index) / "passages.jsonl")
 
 
 def _key(text: str) -> str:
-    from unqa.symbols import key_of
 
     key = key_of(text.strip())
     if not key:
@@ -50,7 +50,6 @@ def _key(text: str) -> str:
 
 
 def series_report(key: str, passages: list) -> dict[str, Any]:
-    from index import series as S
 
     known = S.resolutions(passages)
     if key not in known:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from eval.gold import GOLD_FILE, GoldQuestion, load_gold, span_qrels
 from eval.judgments import Vote
+from index import abstain
 from index.config import SearchConfig
 from unqa import cite
 from unqa.model import Hit, QueryError, SearchResponse
@@ -33,6 +34,9 @@ LANES = (
     ("lexicon", "lexicon"),
     ("english_lane", "English BM25"),
     ("sentence_lane", "sentence"),
+    ("chars_lane", "character bigrams"),
+    ("associations", "Chinese associations"),
+    ("newest_first", "newest session first"),
 )
 MODES = ("hybrid", "bm25", "dense")
 RANK_DEPTH = 50  # how deep relevant passages are looked for
@@ -48,6 +52,9 @@ def load_qrels(index_dir: str) -> dict[str, dict[str, int]]:
     return span_qrels(load_questions(), load_searcher(index_dir).passages)
 
 
+MODEL_THRESHOLD = getattr(abstain.load_default(), "threshold", 0.5)  # the shipped model's (dev cross-validation)
+
+
 def system_controls(col, name: str) -> tuple[SearchConfig, int]:
     """The levers of one system, in its column."""
     with col:
@@ -58,7 +65,8 @@ def system_controls(col, name: str) -> tuple[SearchConfig, int]:
         fusion = st.radio("fusion", ("weighted", "RRF"), horizontal=True, key=f"{name}_fusion")
         ranker = st.checkbox("learned ranker", True, key=f"{name}_ranker")
         abstain = st.checkbox("abstain", True, key=f"{name}_abstain")
-        threshold = st.slider("abstention threshold", 0.0, 1.0, 0.5, 0.05, key=f"{name}_thr")
+        default = round(MODEL_THRESHOLD, 2)
+        threshold = st.slider("abstention threshold (P answerable)", 0.0, 1.0, default, 0.01, key=f"{name}_thr")
     config = replace(
         SearchConfig(),
         mode=mode,

@@ -15,7 +15,6 @@ from unqa.model import Passage
 logger = logging.getLogger(__name__)
 
 SEP = " › "
-SUBPROGRAMME_PREFIX = "次级方案"
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "overview": ("总方向", "Overall orientation"),
@@ -39,11 +38,8 @@ def kind_label(kind: str, lang: str = "zh") -> str:
 
 
 def subprogramme_of(passage: Passage) -> str | None:
-    """The sub-programme a programme passage belongs to (second breadcrumb element), if any."""
-    path = passage.citation.path
-    if len(path) > 1 and path[1].startswith(SUBPROGRAMME_PREFIX):
-        return path[1]
-    return None
+    """The sub-programme a programme passage belongs to (``Passage.subprogramme``), if any."""
+    return passage.subprogramme or None
 
 
 def citation_path(passage: Passage) -> list[str]:

@@ -16,6 +16,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from index.tokenize import tokenize
+
 logger = logging.getLogger(__name__)
 
 ANSWER_CLASS = "unqa-answer"
@@ -36,8 +38,6 @@ _WORDY = re.compile(r"\w", re.UNICODE)
 def _tokenizer() -> Callable[[str], list[str]]:
     """The index's tokenizer (``index.tokenize.tokenize``) when present, else plain jieba."""
     try:
-        from index.tokenize import tokenize
-
         return tokenize
     except ImportError:
         import jieba

@@ -9,16 +9,15 @@ and unknown parameters are ignored. Nothing from the URL is ever rendered as HTM
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from index.config import Filters
+from index.query import MAX_QUERY_CHARS, normalize_question
 from unqa_app.ui.i18n import DEFAULT_LANG, norm_lang
 
 logger = logging.getLogger(__name__)
 
-MAX_QUERY_CHARS = 500
 MAX_VALUES = 50
 PARAM_QUERY, PARAM_DOC, PARAM_SUBPROGRAMME, PARAM_KIND, PARAM_LANG = "q", "doc", "sp", "kind", "lang"
 
@@ -39,8 +38,7 @@ class ViewState:
 
 def clean_query(text: str | None) -> str:
     """A question safe to keep: no control characters, single spaces, at most ``MAX_QUERY_CHARS``."""
-    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in (text or ""))
-    return " ".join(text.split())[:MAX_QUERY_CHARS]
+    return normalize_question(text or "")[:MAX_QUERY_CHARS]
 
 
 def _values(params: Mapping[str, str | list[str]], key: str) -> list[str]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from index import series as S
 from index.mandates import MandateGraph
+from index.search import Searcher
 from unqa import cite
 from unqa.model import Hit, Passage, SearchResponse
 from unqa_app.ui.format import subprogramme_of
@@ -31,7 +32,6 @@ WARMUP_QUERY = "裁军"
 
 def open_searcher(index_dir: str | Path, *, warm_up: bool = True) -> Searcher:
     """Load the index (``IndexStateError`` when missing or stale) and run one query to warm it."""
-    from index.search import Searcher
 
     started = time.perf_counter()
     searcher = Searcher.load(Path(index_dir))
