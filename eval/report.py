@@ -119,7 +119,7 @@ def results_markdown(results: dict[str, Any], focus: str = "hybrid") -> str:
     return "\n".join(parts)
 
 
-def readme_block(results: dict[str, Any]) -> str:
+def readme_block(results: dict[str, Any], command: str = "make eval") -> str:
     return "\n".join(
         [
             summary_line(results),
@@ -128,23 +128,27 @@ def readme_block(results: dict[str, Any]) -> str:
             "",
             significance_text(results),
             "",
-            "Regenerate with `make eval` (`unqa eval --update-readme`).",
+            f"Regenerate with `{command}`.",
         ]
     )
 
 
-def replace_block(text: str, body: str) -> str:
-    """Replace what lies between the eval markers (appending the markers if absent)."""
-    block = f"{README_START}\n{body.strip()}\n{README_END}"
-    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
+def replace_block(text: str, body: str, name: str = "eval") -> str:
+    """Replace what lies between the ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers (appending
+    the markers if absent)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n{body.strip()}\n{end}"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if pattern.search(text):
         return pattern.sub(lambda _: block, text, count=1)
     return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
-def update_readme(readme: Path, results: dict[str, Any]) -> None:
+def update_readme(readme: Path, results: dict[str, Any], blind: bool = False) -> None:
+    """The dev table (``eval``) or the blind table (``eval-test``) of the README."""
+    name, command = ("eval-test", "make eval-test") if blind else ("eval", "make eval")
     text = Path(readme).read_text(encoding="utf-8") if Path(readme).exists() else ""
-    Path(readme).write_text(replace_block(text, readme_block(results)), encoding="utf-8")
+    Path(readme).write_text(replace_block(text, readme_block(results, command), name), encoding="utf-8")
     logger.info("updated the results block of %s", readme)
 
 

@@ -101,7 +101,10 @@ class Abstainer:
 
 
 def from_dict(d: dict) -> Abstainer:
-    return Abstainer(tuple(d["features"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), float(d["intercept"]))
+    threshold = float(d.get("threshold", 0.5))
+    return Abstainer(
+        tuple(d["features"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), float(d["intercept"]), threshold
+    )
 
 
 @lru_cache(maxsize=4)

@@ -36,8 +36,9 @@ _LIST_ASK = re.compile(r"包括哪些|有哪些|哪些(工作|活动|措施|方�
 
 
 def normalize_question(text: str) -> str:
-    """Control, format and surrogate characters become spaces; runs of white space become one space."""
-    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in text).split())
+    """Control, format, surrogate, private-use and unassigned characters (Unicode category C*) become
+    spaces; runs of white space become one space."""
+    return " ".join("".join(" " if unicodedata.category(c).startswith("C") else c for c in text).split())
 
 
 def clean_query(query: object) -> tuple[str, list[str]]:

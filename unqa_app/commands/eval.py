@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     report.write_outputs(args.out, questions, qrels, responses, results)
     _print_summary(results, harness.check_expected(systems, results["systems"]), args.out)
     if args.update_readme:
-        report.update_readme(REPO_ROOT / "README.md", results)
+        report.update_readme(REPO_ROOT / "README.md", results, blind="test" in Path(args.gold).name)
     if args.record_expected:
         harness.record_expected(args.conditions, results["systems"])
         print(f"expected scores recorded in {args.conditions}")

