@@ -56,6 +56,7 @@ class SearchConfig:
     abstain_dense_en: float = 0.72
     abstain_dense_en_no_terms: float = 0.80
     abstain_lexical: float = 0.15
+    filtered_evidence: float = 0.5  # filtered hits must hold this share of the best hits' question words
     abstain_threshold: float | None = None  # learned model: abstain below this P(answerable) (None: the model's)
 
     def to_dict(self) -> dict[str, Any]:

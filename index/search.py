@@ -288,9 +288,10 @@ class Searcher:
         names_doc = (
             config.symbol_lane and config.mode == "hybrid" and self.lanes.symbol.names_document(query, selection)
         )
-        abstained = config.abstain and not names_doc and self._abstains(query, hits, runs, config)
-        if config.abstain and not names_doc and not abstained and selection is not None:
-            abstained = self._abstains_unfiltered(query, config)  # abstains without the filters: with them too
+        decide = config.abstain and not names_doc
+        abstained, features = self._abstains(query, hits, runs, config) if decide else (False, {})
+        if decide and not abstained and selection is not None:
+            abstained = self._filters_lose_the_answer(query, features, config)
         if abstained and selection is not None:
             notices.append("not covered within these filters")
         answer = None
@@ -302,16 +303,22 @@ class Searcher:
             query=query.text, abstained=abstained, answer=answer, hits=tuple(hits), notices=tuple(notices)
         )
 
-    def _abstains_unfiltered(self, query: Query, config: SearchConfig) -> bool:
+    def _filters_lose_the_answer(self, query: Query, filtered: dict[str, float], config: SearchConfig) -> bool:
+        """A question that abstains without the filters abstains with them; and when the passages the
+        filters leave hold much less of the question's words than the best passages overall, the answer
+        lies outside the filters ("not covered within these filters")."""
         runs = self.runs(query, config)
         hits = self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), 10, runs)
-        return self._abstains(query, hits, runs, config)
+        abstained, overall = self._abstains(query, hits, runs, config)
+        return abstained or filtered["lexical"] < config.filtered_evidence * overall["lexical"]
 
-    def _abstains(self, query: Query, hits: list[Hit], runs: dict[str, Run], config: SearchConfig) -> bool:
+    def _abstains(
+        self, query: Query, hits: list[Hit], runs: dict[str, Run], config: SearchConfig
+    ) -> tuple[bool, dict[str, float]]:
         features = abstain.features(query, hits, runs, self.stats, self.token_set)
         if self._abstainer is not None and config.mode == "hybrid":
-            return self._abstainer.abstains(features, config.abstain_threshold)
-        return abstain.rules(query, hits, features, config)
+            return self._abstainer.abstains(features, config.abstain_threshold), features
+        return abstain.rules(query, hits, features, config), features
 
 
 def _load_lanes(directory: Path, manifest: dict[str, Any], passages: list[Passage]) -> Lanes:

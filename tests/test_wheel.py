@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,13 +22,24 @@ PROGRAMME = ROOT / "corpus" / "a_65_6_prog3_zh.txt"
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("wheel")
-    build = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-w", str(tmp)]
+    source = tmp / "source"  # a copy, so that setuptools' build/ folder never lands in the checkout
+    shutil.copytree(ROOT, source, ignore=_not_sources)
+    build = [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-w", str(tmp)]
     subprocess.run(build, check=True, capture_output=True, text=True, timeout=300)
     wheel = next(tmp.glob("unqa-*.whl"))
     target = tmp / "site"
     install = [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)]
     subprocess.run(install, check=True, capture_output=True, text=True, timeout=300)
     return wheel, target
+
+
+def _not_sources(folder: str, names: list[str]) -> set[str]:
+    """What the copy leaves out: git, the venv, caches, builds and outputs (``index/data`` is kept)."""
+    skip = {".git", ".venv", "build", "test-output", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+    top = Path(folder) == ROOT
+    return {
+        n for n in names if n in skip or n.endswith(".egg-info") or (top and n == "data") or n.startswith("results")
+    }
 
 
 def _run(target: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
