@@ -743,7 +743,7 @@ def _context(meta: _Meta, para: _Para) -> str:
     return f"{meta.title} {part}".strip() if part else meta.title
 
 
-def _passage(meta: _Meta, para: _Para, order: int, source: str, en: _Para | None) -> Passage:
+def _passage(meta: _Meta, para: _Para, order: int, source: str, en: _Para | None, title_en: str = "") -> Passage:
     own = key_of(meta.symbol)
     mentions = [k for k in symbol_keys(para.text) if k != own]
     extra: dict[str, Any] = {
@@ -758,6 +758,8 @@ def _passage(meta: _Meta, para: _Para, order: int, source: str, en: _Para | None
         extra.update(unnumbered=True, lead=para.lead)
     if en is not None:
         extra.update(en_eId=en.eid, en_num=en.number, en_kind=en.kind, en_part=en.part)
+    if title_en:
+        extra["title_en"] = title_en  # the English title, shown in the English interface
     return Passage(
         en=en.text if en is not None else "",
         mentions=tuple(mentions),
@@ -937,6 +939,7 @@ def read_akn(path_or_bytes: Path | bytes, name: str = "", english: Path | bytes 
     stats = {"paragraphs": 0, "eid_aligned": 0, "aligned": 0}
     english_left: list[str] = []
     seen: set[str] = set()
+    title_en = en_parts[0][0].title if en_parts else ""
     for i, (meta, paras) in enumerate(parts):
         en_paras: list[_Para | None] = [None] * len(paras)
         if i < len(en_parts) and meta.lang != "en":
@@ -947,9 +950,9 @@ def read_akn(path_or_bytes: Path | bytes, name: str = "", english: Path | bytes 
             stats["aligned"] += sum(t is not None for t in en_paras)
         stats["paragraphs"] += len(paras)
         for para, en in zip(paras, en_paras, strict=True):
-            passages.append(_unique(_passage(meta, para, len(passages), name, en), seen))
+            passages.append(_unique(_passage(meta, para, len(passages), name, en, title_en), seen))
     doc = _document(parts, passages, data + en_data, name, stats)
-    doc.meta["title_en"] = en_parts[0][0].title if en_parts else ""
+    doc.meta["title_en"] = title_en
     doc.meta["english_left"] = english_left  # English paragraphs no Chinese one was paired with
     return doc
 

@@ -119,6 +119,8 @@ def test_74th_session_zip_member() -> None:
     assert doc.symbol == "A/RES/74/32" and doc.title == "防止外层空间的军备竞赛" and is_first_committee(doc)
     assert all(p.en for p in doc.passages)
     assert doc.passages[-1].id == "A/RES/74/32#op9"
+    title_en = doc.meta["title_en"]  # the English title travels with every passage (the English interface)
+    assert "outer space" in title_en.lower() and all(p.extra["title_en"] == title_en for p in doc.passages)
 
 
 def test_malformed_xml_raises() -> None:
