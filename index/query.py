@@ -15,6 +15,7 @@ import numpy as np
 
 from index import lexicon
 from index.config import SearchConfig
+from index.encoders import MAX_QUERY_CHARS
 from index.glossary import expand_zh, translate_terms, uncovered
 from index.tokenize import char_bigrams, is_cjk, tokenize
 from unqa.model import QueryError
@@ -22,7 +23,6 @@ from unqa.symbols import symbol_keys
 
 logger = logging.getLogger(__name__)
 
-MAX_QUERY_CHARS = 500
 _ACTION_VERBS = {
     "request": re.compile(r"请求?|要求|\brequests?\b|\basks?\b", re.I),
     "urge": re.compile(r"敦促|促请|吁请|呼吁|\burges?\b|\bcalls? (up)?on\b", re.I),

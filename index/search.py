@@ -84,7 +84,8 @@ class Searcher:
         self._fields = row_fields(passages)
         self._ranker = ranker.load_default()
         self._abstainer = abstain.load_default()
-        self._exact: dict[tuple, tuple[SymbolLane, StructureLane]] = {}
+        self._exact: dict[SearchConfig, tuple[SymbolLane, StructureLane]] = {}
+        self._masks: dict[Filters, np.ndarray] = {}
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             self._by_doc[p.doc_id].append(i)
@@ -157,7 +158,7 @@ class Searcher:
         if not cleaned:
             return []
         t0 = time.perf_counter()
-        vectors = self._encode([q for q, _ in cleaned]) if config.mode != "bm25" else None
+        vectors = self.encode_queries([q for q, _ in cleaned]) if config.mode != "bm25" else None
         t_encode = (time.perf_counter() - t0) * 1000 / len(cleaned)
         selection = self._selection(filters)
         out = []
@@ -170,7 +171,7 @@ class Searcher:
         """The ``Query`` a question becomes (with its vector), as the search sees it."""
         text, notices = clean_query(question)
         config = config or SearchConfig()
-        vector = self._encode([text])[0] if config.mode != "bm25" else None
+        vector = self.encode_queries([text])[0] if config.mode != "bm25" else None
         return analyse(text, notices, config, vector)
 
     def respond(self, query: Query, k: int = 10, config: SearchConfig | None = None) -> SearchResponse:
@@ -200,11 +201,10 @@ class Searcher:
 
     def _exact_lanes(self, config: SearchConfig) -> tuple[SymbolLane, StructureLane]:
         """The symbol and structure lanes with this config's bonuses (built once per config)."""
-        key = (config.own_symbol_boost, config.mandate_bonus, config.mention_boost, config.subprogramme_bonus,
-               config.paragraph_bonus, config.responsible_bonus, config.kind_bonus)  # fmt: skip
-        found = self._exact.get(key)
+        found = self._exact.get(config)
         if found is None:
-            found = self._exact[key] = (
+            _bound(self._exact)
+            found = self._exact[config] = (
                 self.lanes.symbol.with_config(config),
                 self.lanes.structure.with_config(config),
             )
@@ -215,20 +215,20 @@ class Searcher:
         with self._encode_lock:
             return self._encoder.encode_queries(texts)
 
-    _encode = encode_queries
-
     def abstention_features(self, question: str, config: SearchConfig | None = None, k: int = 10) -> dict[str, float]:
         """The features the abstention decision sees for ``question`` (training and ``--explain``)."""
         config = config or SearchConfig()
         query = self.analyse(question, config)
         runs = self.runs(query, config)
-        hits = self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), k, runs)
-        return abstain.features(query, hits, runs, self.stats, self.token_set)
+        return abstain.features(query, self._ranked_hits(query, runs, config, k), runs, self.stats, self.token_set)
 
     def _selection(self, filters: Filters | None) -> Selection | None:
         if filters is None or filters.is_empty():
             return None
-        mask = np.array([passes(f, filters) for f in self._fields], dtype=np.float32)
+        mask = self._masks.get(filters)
+        if mask is None:  # one pass over the rows per distinct filter (the app repeats its filters)
+            _bound(self._masks)
+            mask = self._masks[filters] = np.array([passes(f, filters) for f in self._fields], dtype=np.float32)
         return Selection(filters, mask)
 
     def _one(
@@ -239,8 +239,7 @@ class Searcher:
         runs = self.runs(query, config, selection)
         timings["lanes"] = _ms(t)
         t = time.perf_counter()
-        fused = self._rerank(query, self.fused(query, runs, config), runs, config)
-        hits = self._hits(fused, k, runs)
+        hits = self._ranked_hits(query, runs, config, k)
         timings["fusion"] = _ms(t)
         t = time.perf_counter()
         response = self._respond(query, hits, runs, config, selection)
@@ -262,6 +261,10 @@ class Searcher:
         if config.newest_first:  # the ranker never puts an older session's copy of a paragraph first
             ranked = fusion.newest_first(ranked, self.passages, config.duplicate_similarity, query.year)
         return ranked
+
+    def _ranked_hits(self, query: Query, runs: dict[str, Run], config: SearchConfig, k: int) -> list[Hit]:
+        """The runs fused, re-ranked (when the ranker is on) and cut to the ``k`` best hits."""
+        return self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), k, runs)
 
     def _hits(self, fused: dict[int, float], k: int, runs: dict[str, Run]) -> list[Hit]:
         ranked = fusion.top(fused, k)
@@ -308,7 +311,7 @@ class Searcher:
         filters leave hold much less of the question's words than the best passages overall, the answer
         lies outside the filters ("not covered within these filters")."""
         runs = self.runs(query, config)
-        hits = self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), 10, runs)
+        hits = self._ranked_hits(query, runs, config, 10)
         abstained, overall = self._abstains(query, hits, runs, config)
         return abstained or filtered["lexical"] < config.filtered_evidence * overall["lexical"]
 
@@ -333,6 +336,14 @@ def _load_lanes(directory: Path, manifest: dict[str, Any], passages: list[Passag
         symbol=SymbolLane.load(directory, config),
         structure=StructureLane(passages, config),
     )
+
+
+MEMO_SIZE = 64  # distinct configs / filters remembered by a searcher before its memos start afresh
+
+
+def _bound(memo: dict) -> None:
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
 
 
 def _promote(hits: list[Hit], at: int) -> list[Hit]:

@@ -8,6 +8,7 @@ built once per index (``symbols.json``).
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -47,8 +48,8 @@ class SymbolLane:
         self.config = config
 
     def with_config(self, config: SearchConfig) -> SymbolLane:
-        lane = SymbolLane.__new__(SymbolLane)
-        lane.own, lane.mentions, lane.mandate, lane.config = self.own, self.mentions, self.mandate, config
+        lane = copy.copy(self)  # the tables are shared, only the bonuses differ
+        lane.config = config
         return lane
 
     @classmethod
