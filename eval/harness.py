@@ -28,6 +28,7 @@ from unqa.model import Passage, SearchResponse
 
 logger = logging.getLogger(__name__)
 
+EXPECTED_METRICS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 CONDITIONS_FILE = Path(__file__).resolve().parent / "conditions.yaml"
 SINGLE_SYSTEMS = ("bm25", "dense")
 HYBRID = "hybrid"
@@ -166,17 +167,34 @@ def evaluate_runs(
 
 
 def record_expected(path: Path, results: dict[str, dict[str, Any]]) -> None:
-    """Rewrite the ``expected:`` line of each condition with this run's overall scores (comments kept)."""
-    lines, name = path.read_text(encoding="utf-8").splitlines(), None
-    for i, line in enumerate(lines):
+    """Write this run's overall scores as each condition's ``expected:`` line (comments kept): the
+    line is rewritten where there is one and added at the end of the condition where there is none."""
+    out: list[str] = []
+    name, indent, seen = None, "    ", False
+    for line in path.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
         if stripped.startswith("- name:"):
-            name = stripped.split(":", 1)[1].strip()
+            _add_expected(out, name, seen, indent, results)
+            name, seen = stripped.split(":", 1)[1].strip(), False
+            indent = line[: len(line) - len(line.lstrip())] + "  "
         elif stripped.startswith("expected:") and name in results:
-            got = results[name]["overall"]
-            scores = ", ".join(f"{m}: {got[m]:.4f}" for m in ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"))
-            lines[i] = f"{line[: len(line) - len(line.lstrip())]}expected: {{{scores}}}"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            line, seen = indent + _expected_line(results[name]), True
+        out.append(line)
+    _add_expected(out, name, seen, indent, results)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _add_expected(out: list[str], name: str | None, seen: bool, indent: str, results: dict[str, Any]) -> None:
+    if name in results and not seen:
+        at = len(out)
+        while at and not out[at - 1].strip():  # after the condition's last line, before blank lines
+            at -= 1
+        out.insert(at, indent + _expected_line(results[name]))
+
+
+def _expected_line(result: dict[str, Any]) -> str:
+    got = result["overall"]
+    return "expected: {" + ", ".join(f"{m}: {got[m]:.4f}" for m in EXPECTED_METRICS) + "}"
 
 
 def check_expected(

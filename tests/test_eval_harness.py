@@ -236,3 +236,18 @@ def test_cli_registers_eval():
     eval_cmd.register(parser.add_subparsers())
     args = parser.parse_args(["eval", "--out", "x", "--rebuild", "--update-readme"])
     assert args.func is eval_cmd.run and args.rebuild and args.update_readme and args.index is None
+
+
+def test_record_expected_rewrites_and_adds_expected_lines(tmp_path):
+    path = tmp_path / "conditions.yaml"
+    path.write_text(
+        "# keep me\nconditions:\n  - name: a\n    config: {}\n    expected: {mrr@10: 0.1}\n"
+        "  - name: b\n    config: {mode: bm25}\n\n  - name: c\n    config: {}\n",
+        encoding="utf-8",
+    )
+    got = {"overall": dict.fromkeys(harness.EXPECTED_METRICS, 0.5)}
+    harness.record_expected(path, {"a": got, "b": got})
+    systems = {s.name: s for s in harness.load_conditions(path)}
+    assert systems["a"].expected == systems["b"].expected == dict.fromkeys(harness.EXPECTED_METRICS, 0.5)
+    assert systems["c"].expected == {} and systems["b"].config == SearchConfig(mode="bm25")
+    assert path.read_text(encoding="utf-8").startswith("# keep me\n")
