@@ -66,9 +66,9 @@ def ingest(paths: Sequence[Path], subset: str) -> tuple[list, dict[str, Any]]:
     }
 
 
-def embed_texts(passages: Sequence[Any], context_headers: bool = True) -> list[str]:
-    """The exact texts ``build_index`` embeds (passages, then sentences of multi-sentence passages)."""
-    return index_build.embed_texts(passages, context_headers)
+def embed_texts(passages: Sequence[Any], plan: index_build.EmbedPlan | None = None) -> list[str]:
+    """The exact texts ``build_index`` embeds (passages embedded whole, then the pieces)."""
+    return index_build.embed_texts(passages, plan)
 
 
 def raw_encode(encoder: Any, texts: Sequence[str], batch: int = 32) -> float:

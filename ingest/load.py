@@ -34,7 +34,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 MAX_ZIP_MEMBER = 64 * 1024 * 1024
 _LANG_DIRS = {"chinese": "zh", "english": "en"}
 _LANG_LETTERS = {"C": "zh", "E": "en", "F": "fr", "S": "es", "R": "ru", "A": "ar"}
-_LANG_MARK = re.compile(r"(?:-\d{7}|[-_])([CEFSRA])$")
+_LANG_MARK = re.compile(r"(?:[-_]\d{7}|[-_])([CEFSRA])$")
 
 
 @dataclass(frozen=True)
@@ -110,13 +110,16 @@ def _zip_members(path: Path) -> list[zipfile.ZipInfo]:
 
 def xml_key(stem: str) -> tuple[str, str]:
     """(resolution key, language letter's language) from a file stem: ``"75_36_C"`` -> ``("75_36", "zh")``."""
-    stem = re.sub(r"_reissue$", "", stem, flags=re.I).strip()
+    stem = re.sub(r"[-_\s]reissue$", "", stem.strip(), flags=re.I).strip()
     m = _LANG_MARK.search(stem)
     lang = _LANG_LETTERS[m.group(1)] if m else ""
     if m:
         stem = stem[: m.start()]
-    stem = re.sub(r"-\d{7}$", "", stem)
-    return re.sub(r"[\s()]+", "", stem).upper(), lang
+    stem = re.sub(r"[-_]\d{7}$", "", stem)
+    stem = re.sub(r"\s*\(\d{4}\)", "", stem)  # S_RES_2510 (2020) and S_RES_2510 pair
+    stem = re.sub(r"^A_RES_", "", stem.upper())  # 75_138_E and A_RES_75_138_C pair
+    stem = re.sub(r"^SC_(\d+)_\d{4}$", r"S_RES_\1", stem)  # SC_2572_2021-C and S_RES_2572_2105407E pair
+    return re.sub(r"[\s()]+", "", stem), lang
 
 
 def _xml_entry(source: str, member: Path, base: str, read: Callable[[], bytes]) -> _Xml:

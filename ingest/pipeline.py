@@ -29,13 +29,16 @@ def unique_passages(docs: Sequence[Document]) -> list[Passage]:
     """All passages in document order; a repeated passage id keeps its first occurrence."""
     seen: set[str] = set()
     out: list[Passage] = []
+    repeated: Counter[str] = Counter()
     for doc in docs:
         for p in doc.passages:
             if p.id in seen:
-                logger.warning("duplicate passage id %s in %s: kept the first", p.id, doc.source)
+                repeated[doc.source] += 1
                 continue
             seen.add(p.id)
             out.append(p)
+    for source, n in repeated.items():
+        logger.warning("%s repeats %d passage ids already read: kept the first of each", source, n)
     return out
 
 

@@ -178,3 +178,44 @@ def test_cli_registers_bench() -> None:
 
     args = build_parser().parse_args(["bench", "--quick", "--scale", "10", "--out", "x.json"])
     assert args.quick and args.scale == 10 and args.out == Path("x.json") and not args.resolutions
+
+
+# ---------------------------------------------------------------- unqa bench --corpus (real encoder, real index)
+
+
+@pytest.mark.slow
+def test_corpus_bench_builds_serves_and_scores_the_programme() -> None:
+    from bench import whole
+
+    results = whole.run("programme", engines=("local",), repeats=1, log=lambda _: None)
+    local, only = results["local"], results["programme_only"]
+    assert local["build"]["passages"] == only["build"]["passages"] > 100
+    assert local["build"]["peak_rss_mib"] > 50 and local["build"]["disk_mib"] > 0.1
+    assert 0 < local["latency_ms"]["p50"] <= local["latency_ms"]["p95"]
+    assert local["cold_start"]["answered"] and local["cold_start"]["peak_rss_mib"] > 50
+    programme = local["quality"]["programme"]
+    assert programme["questions"] >= 80 and programme["hybrid"]["mrr@10"] > 0.6
+    assert programme == only["quality"]["programme"]  # the same documents, the same figures
+    assert "programme_only" in whole.render(results)
+
+
+@pytest.mark.slow
+def test_incremental_bench_embeds_only_the_added_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import shutil
+
+    from test_resolutions import GA, RESOLUTIONS
+
+    from bench import whole
+
+    monkeypatch.setenv("UNQA_CACHE_DIR", str(tmp_path / "cache"))
+    folders = {}
+    for symbol, session in (("A/RES/75/50", "75session"), ("A/RES/80/46", "80session")):
+        for name in RESOLUTIONS[symbol]:
+            dst = tmp_path / "xml" / Path(name)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(GA / name, dst)
+        folders[session] = tmp_path / "xml" / session
+    figures = whole.incremental([folders["75session"]], folders["80session"], "all", tmp_path / "work")
+    assert figures["documents_before"] == 1 and figures["documents_after"] == 2
+    assert figures["embedded_now"] == figures["texts_only_in_added"] > 10
+    assert figures["passages_added"] > 10

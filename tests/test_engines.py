@@ -21,7 +21,7 @@ import pytest
 
 from bench import milvus as milvus_bench
 from index import dense, sparse
-from index.build import embed_passages, engine_tables
+from index.build import EmbedPlan, embed_passages, engine_tables
 from index.config import Filters
 from index.encoders import load_encoder
 from index.engines.base import DenseTable, row_fields
@@ -61,7 +61,7 @@ def data(programme_passages, shared_dir: Path, encoder) -> dict:
     docs, skipped = collect(paths, show_progress=False)
     assert len(docs) == 3 and not skipped, skipped
     passages = list(programme_passages) + unique_passages(docs)
-    emb = embed_passages(passages, encoder, True, False)
+    emb = embed_passages(passages, encoder, EmbedPlan(), False)
     assert len(passages) + len(emb.sentences) <= 2_000
     dense_tables, sparse_tables = engine_tables(emb, passages)
     assert {"bm25_zh", "bm25_en"} <= {t.name for t in sparse_tables}

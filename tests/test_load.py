@@ -35,11 +35,16 @@ def _run(paths: list[Path], **kw: object) -> tuple[list[Document], dict[str, str
     [
         ("75_36_C", "75_36", "zh"),
         ("74_1", "74_1", ""),
-        ("A_RES_76_72-2118581C_reissue", "A_RES_76_72", "zh"),
-        ("S_RES_2504 (2020)-2000407E", "S_RES_25042020", "en"),
-        ("SC_2561_2021-C", "SC_2561_2021", "zh"),
+        ("A_RES_76_72-2118581C_reissue", "76_72", "zh"),
+        ("A_RES_76_23-2118258E-reissue", "76_23", "en"),
+        ("A_RES_77_315_2313027C", "77_315", "zh"),  # job number after an underscore
+        ("A_RES_ES-11_4_2223239E", "ES-11_4", "en"),
+        ("S_RES_2504 (2020)-2000407E", "S_RES_2504", "en"),
+        ("S_RES_2504-2000407C", "S_RES_2504", "zh"),
+        ("SC_2561_2021-C", "S_RES_2561", "zh"),
+        ("S_RES_2561_2105407E", "S_RES_2561", "en"),
         ("75_245B_E", "75_245B", "en"),
-        ("A_RES_77_336-2317569A", "A_RES_77_336", "ar"),
+        ("A_RES_77_336-2317569A", "77_336", "ar"),
     ],
 )
 def test_xml_key(stem: str, key: str, lang: str) -> None:

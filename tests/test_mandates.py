@@ -265,12 +265,9 @@ def test_cli_does_not_load_the_encoder(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 def _texts(index_dir: Path) -> set[str]:
     from index import store
-    from index.build import passage_text, sentence_table
+    from index.build import embed_texts
 
-    passages = store.read_passages(store.current_dir(index_dir) / store.PASSAGES)
-    texts = {passage_text(p, True) for p in passages}
-    texts |= {f"{passages[row].context}：{s}" if passages[row].context else s for row, s in sentence_table(passages)}
-    return texts
+    return set(embed_texts(store.read_passages(store.current_dir(index_dir) / store.PASSAGES)))
 
 
 def _ingest(folder: Path, index_dir: Path) -> dict:
@@ -320,3 +317,20 @@ def test_incremental_ingest_embeds_only_changed_passages(monkeypatch: pytest.Mon
     passages = store.read_passages(store.current_dir(index_dir) / store.PASSAGES)
     pp6 = next(p for p in passages if p.id == "A/RES/75/53#pp6")
     assert pp6.text == "念及使用核武器对环境和人类健康造成的有害影响，"
+
+    # --add: one more resolution joins the index; what was there stays, and only its new texts are embedded
+    extra = tmp_path / "xml" / "80session"
+    for name in RESOLUTIONS["A/RES/80/46"]:
+        dst = extra / Path(name).relative_to("80session")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(GA / name, dst)
+    before_add = _texts(index_dir)
+    code, out, err = _cli("ingest", str(extra), "--index", str(index_dir), "--add", "--json", "--no-progress")
+    assert code == 0, err
+    added = json.loads(out)
+    assert added["documents_read"] == 3
+    assert added["build"]["embedded_now"] == len(_texts(index_dir) - before_add) > 0
+    ids = {p.id for p in store.read_passages(store.current_dir(index_dir) / store.PASSAGES)}
+    assert "A/RES/75/50#op1" in ids and "A/RES/75/53#pp6" in ids and "A/RES/80/46#op5" in ids
+    code, _, err = _cli("ingest", str(extra), "--index", str(tmp_path / "none"), "--add", "--no-progress")
+    assert code != 0 and "--add needs a built index" in err

@@ -54,6 +54,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="lite",
         help="with --engine milvus: embedded milvus-lite, or a milvus-lite server process on 127.0.0.1",
     )
+    p.add_argument(
+        "--corpus",
+        choices=("programme", "first-committee", "all"),
+        help="a real corpus built on both engines side by side (build time, disk, peak RSS, warm p50/p95, "
+        "quality on the dev questions, and for all: one GA session added incrementally); vectors come "
+        "from the cache, so build it once with `unqa ingest` first (bench/whole.py)",
+    )
+    p.add_argument(
+        "--engines",
+        default="local,milvus",
+        help="with --corpus: the engines to build and measure, comma-separated (default local,milvus)",
+    )
     p.set_defaults(func=run)
 
 
@@ -64,6 +76,13 @@ def run(args: argparse.Namespace) -> int:
         raise UnqaError("--scale must be 0 or more")
     if args.repeats < 1:
         raise UnqaError("--repeats must be at least 1")
+    if args.corpus:
+        whole = importlib.import_module("bench.whole")  # eval and pymilvus only when asked for
+        engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+        unknown = [e for e in engines if e not in whole.ENGINES]
+        if unknown or not engines:
+            raise UnqaError(f"--engines: choose from {', '.join(whole.ENGINES)} (got {args.engines!r})")
+        return whole.main(args.corpus, args.out or whole.DEFAULT_OUT, engines, repeats=args.repeats)
     if args.engine == "milvus":
         n = runner.DEFAULT_SCALE if args.scale is None else args.scale
         if n < 1:

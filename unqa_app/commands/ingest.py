@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from index.engines import BACKENDS
-from index.pipeline import BuildSettings, NothingToIndex, build_from_paths
+from index.pipeline import BuildSettings, NothingToIndex, build_from_paths, with_recorded_inputs
 from unqa.paths import DEFAULT_INDEX_DIR, DEFAULT_MODEL, set_offline
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="UN XML: every resolution, or only First Committee (disarmament) GA resolutions",
     )
     p.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date")
+    p.add_argument(
+        "--add",
+        action="store_true",
+        help="add PATHs to what the index in DIR was built from (its recorded inputs); only texts never "
+        "embedded before are embedded",
+    )
     p.add_argument("--no-context-headers", action="store_true", help="embed passage text without its header")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -68,8 +74,9 @@ def settings_of(args: argparse.Namespace) -> BuildSettings:
 def run(args: argparse.Namespace) -> int:
     set_offline()
     try:
+        paths = with_recorded_inputs(args.index, args.paths) if args.add else args.paths
         result = build_from_paths(
-            args.paths, args.index, settings_of(args), if_stale=args.if_stale, show_progress=not args.no_progress
+            paths, args.index, settings_of(args), if_stale=args.if_stale, show_progress=not args.no_progress
         )
     except NothingToIndex as exc:
         _print(exc.report, args.json)
