@@ -281,11 +281,21 @@ def _wait_votes(data_dir: Path, n: int) -> list:
     return _votes(data_dir)
 
 
+def _first_after(page, buttons: str, anchor: str) -> int:
+    """Index (among `buttons`) of the first button after the first `anchor` element in document order,
+    waiting for it: widgets render after the cards' HTML, and a fixed nth() would count the answer's
+    thumbs when it is shown and the second card's when it is not."""
+    script = """([b, a]) => { const first = document.querySelector(a);
+        return 1 + [...document.querySelectorAll(b)].findIndex(
+            x => first.compareDocumentPosition(x) & Node.DOCUMENT_POSITION_FOLLOWING); }"""
+    return page.wait_for_function(script, arg=[buttons, anchor], timeout=RESULT_MS).json_value() - 1
+
+
 def test_thumbs_are_stored_shown_after_reload_and_english_interface(app_url: str, page, data_dir: Path) -> None:
     _open(page, app_url)
     _ask(page, ZH_QUESTION)
     thumbs = '[data-testid="stFeedback"] button, [data-testid="stButtonGroup"] button'
-    page.locator(thumbs).nth(2).click()  # the first card's thumbs up (0-1 are the answer's)
+    page.locator(thumbs).nth(_first_after(page, thumbs, '[data-testid="unqa-hit"]')).click()  # first card's up
     votes = _wait_votes(data_dir, 1)
     assert [(v.query, v.rank, v.target, v.relevant) for v in votes] == [(ZH_QUESTION, 1, "passage", True)]
     assert votes[0].build_id and votes[0].system == "app"
