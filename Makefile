@@ -57,9 +57,11 @@ eval: setup
 eval-test: setup
 	UNQA_THREADS=1 $(UNQA) eval --gold eval/gold_test.jsonl --out eval/results-test --conditions eval/conditions_test.yaml --update-readme
 
-# the learned ranker and the abstention model, from the dev set and pairs mined from the corpus (never the blind set)
+# the learned ranker and the abstention model, from the dev set and pairs mined from the corpus (never the blind set);
+# the ranker also learns from the whole-corpus index when it is built (WHOLE_INDEX, see README "The whole corpus")
+WHOLE_INDEX ?= data/index-all
 ranker: setup
-	UNQA_THREADS=1 $(UNQA) train ranker
+	UNQA_THREADS=1 $(UNQA) train ranker $(if $(wildcard $(WHOLE_INDEX)/manifest.json),--also-index $(WHOLE_INDEX))
 	UNQA_THREADS=1 $(UNQA) train abstain
 
 # the learned English->Chinese table and Chinese associations (committed in index/data/), from ../shared/un-xml

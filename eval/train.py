@@ -18,7 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ PARAMS = {
     "metric": "ndcg",
     "eval_at": [1, 5, 10],
     "learning_rate": 0.05,
-    "num_leaves": 15,
+    "num_leaves": 31,
     "min_data_in_leaf": 10,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.8,
@@ -117,7 +117,7 @@ def candidate_group(searcher: Searcher, example: Example, config: SearchConfig) 
     query = searcher.analyse(example.text, config)
     runs = searcher.runs(query, config)
     fused = searcher.fused(query, runs, config)
-    rows = [row for row, _ in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: config.rerank_depth]]
+    rows = ranker.candidates(fused, searcher.passages, config.rerank_depth, config.collection_quota)
     matrix = features.rows_features(query, rows, fused, runs, searcher.passages, searcher.stats)
     pids = [searcher.passages[r].id for r in rows]
     return Group(example, pids, matrix, [int(pid in example.relevant) for pid in pids])
@@ -166,35 +166,85 @@ def metrics_of(groups: Sequence[Group], run: dict[str, dict[str, float]]) -> dic
     return {m: round(float(scores[m]), 4) for m in METRICS}
 
 
+def fold_of(qid: str, folds: int) -> int:
+    """A question's fold, the same for its groups from every index (``qid@index``)."""
+    return int(hashlib.sha256(qid.split("@")[0].encode()).hexdigest(), 16) % folds
+
+
 def cross_validate(dev: Sequence[Group], extra: Sequence[Group], folds: int = FOLDS) -> dict[str, Any]:
-    """k-fold figures on the dev questions: each fold scored by a model trained without it."""
-    order = sorted(dev, key=lambda g: hashlib.sha256(g.example.qid.encode()).hexdigest())
+    """k-fold figures on the dev questions: each fold scored by a model trained without it (nor its
+    questions' groups from another index). The primary index's figures, then each other index's."""
     fused_run: dict[str, dict[str, float]] = {}
     ranked_run: dict[str, dict[str, float]] = {}
     for k in range(folds):
-        held = order[k::folds]
-        train = [g for i, g in enumerate(order) if i % folds != k] + list(extra)
+        held = [g for g in dev if fold_of(g.example.qid, folds) == k]
+        train = [g for g in dev if fold_of(g.example.qid, folds) != k] + list(extra)
         ranked_run.update(reranked_run(held, fit(train)))
         fused_run.update(reranked_run(held, None))
-    return {"folds": folds, "fusion": metrics_of(order, fused_run), "ranker": metrics_of(order, ranked_run)}
+    by_index = _by_index(dev)
+    report: dict[str, Any] = {"folds": folds, **_scored(by_index.pop(""), fused_run, ranked_run)}
+    if by_index:
+        report["other_indexes"] = {tag: _scored(groups, fused_run, ranked_run) for tag, groups in by_index.items()}
+    return report
+
+
+def _by_index(groups: Sequence[Group]) -> dict[str, list[Group]]:
+    out: dict[str, list[Group]] = {"": []}
+    for g in groups:
+        out.setdefault(g.example.qid.partition("@")[2], []).append(g)
+    return out
+
+
+def _scored(groups: Sequence[Group], fused_run: dict, ranked_run: dict) -> dict[str, Any]:
+    def of(run: dict) -> dict[str, float]:
+        return metrics_of(groups, {g.example.qid: run[g.example.qid] for g in groups})
+
+    out: dict[str, Any] = {"fusion": of(fused_run), "ranker": of(ranked_run), "questions": len(groups)}
+    for about in ("programme", "resolutions"):
+        chosen = [g for g in groups if _about(g) == about]
+        if chosen and len(chosen) < len(groups):
+            out[about] = _scored(chosen, fused_run, ranked_run)
+    return out
+
+
+def _about(group: Group) -> str:
+    return "resolutions" if any("/RES/" in pid for pid in group.example.relevant) else "programme"
 
 
 def train_ranker(
-    searcher: Searcher, questions: Sequence[GoldQuestion], records: Sequence[dict[str, Any]], out: Path
+    searcher: Searcher,
+    questions: Sequence[GoldQuestion],
+    records: Sequence[dict[str, Any]],
+    out: Path,
+    also: Sequence[tuple[str, Searcher]] = (),
 ) -> dict[str, Any]:
-    """Cross-validate, then train the shipped model on every example and write it with its manifest."""
+    """Cross-validate, then train the shipped model on every example and write it with its manifest.
+    ``also``: more (name, searcher) indexes whose candidates for the same questions join the training
+    (a whole-corpus index: the same questions among a hundred thousand distractors)."""
     t0 = time.perf_counter()
     config = SearchConfig(ranker=False)
     dev = groups_for(searcher, dev_examples(questions, searcher), config)
     extra = groups_for(searcher, mined_examples(searcher) + judgment_examples(records), config)
+    for name, other in also:
+        dev += groups_for(other, [_tagged(e, name) for e in dev_examples(questions, other)], config)
+        extra += groups_for(other, [_tagged(e, name) for e in mined_examples(other, MINED_PER_SOURCE // 2)], config)
     report = {"cv": cross_validate(dev, extra), "examples": _counts(dev + extra)}
     booster = fit(dev + extra)
     out.parent.mkdir(parents=True, exist_ok=True)
     booster.save_model(str(out))
     report.update(_manifest(searcher, config, time.perf_counter() - t0, booster))
+    report["also_indexes"] = {name: _index_entry(other) for name, other in also}
     out.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     ranker.load.cache_clear()
     return report
+
+
+def _tagged(example: Example, name: str) -> Example:
+    return replace(example, qid=f"{example.qid}@{name}", source=f"{example.source}@{name}")
+
+
+def _index_entry(searcher: Searcher) -> dict[str, Any]:
+    return {"corpus_hash": searcher.manifest.get("corpus_hash"), "passages": len(searcher.passages)}
 
 
 def _counts(groups: Sequence[Group]) -> dict[str, int]:
@@ -214,7 +264,7 @@ def _manifest(searcher: Searcher, config: SearchConfig, seconds: float, booster:
         "features": list(features.NAMES),
         "top_features_by_gain": {name: round(float(g), 1) for name, g in top},
         "search_config": config.to_dict(),
-        "index": {"corpus_hash": searcher.manifest.get("corpus_hash"), "passages": len(searcher.passages)},
+        "index": _index_entry(searcher),
         "seconds": round(seconds, 1),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "versions": package_versions(("lightgbm", "numpy", "scikit-learn")),

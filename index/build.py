@@ -122,12 +122,16 @@ def embed(texts: Sequence[str], encoder: Encoder, show_progress: bool) -> tuple[
 
 
 def embed_texts(
-    passages: Sequence[Passage], plan: EmbedPlan | None = None, sentences: list[tuple[int, str]] | None = None
+    passages: Sequence[Passage],
+    plan: EmbedPlan | None = None,
+    sentences: list[tuple[int, str]] | None = None,
+    whole: list[int] | None = None,
 ) -> list[str]:
     """The exact texts embedded for an index: the passages embedded whole, then every piece."""
     plan = plan or EmbedPlan()
     sentences = sentence_table(passages, plan) if sentences is None else sentences
-    texts = [passage_text(passages[row], plan.context_headers) for row in whole_rows(passages, plan)]
+    whole = whole_rows(passages, plan) if whole is None else whole
+    texts = [passage_text(passages[row], plan.context_headers) for row in whole]
     return texts + [passage_text(replace(passages[row], text=s), plan.context_headers) for row, s in sentences]
 
 
@@ -144,7 +148,7 @@ def embed_passages(passages: Sequence[Passage], encoder: Encoder, plan: EmbedPla
     """Vectors of every passage and of every piece the plan embeds (cached by content)."""
     sentences = sentence_table(passages, plan)
     whole = whole_rows(passages, plan)
-    texts = embed_texts(passages, plan, sentences)
+    texts = embed_texts(passages, plan, sentences, whole)
     all_vectors, embedded_now = embed(texts, encoder, show_progress)
     piece_vectors = all_vectors[len(whole) :].reshape(-1, encoder.dim)
     vectors = mean_of_pieces(len(passages), sentences, piece_vectors)

@@ -31,7 +31,8 @@ class SearchConfig:
     depth: int = 100  # candidates taken from each lane before fusion
     filtered_depth: int = 20_000  # dense candidates scanned when filters are set
     rerank_depth: int = 30  # fused candidates the ranker re-orders
-    ranker_blend: float = 1.0  # weight of the fusion's (scaled) score beside the ranker's
+    collection_quota: int = 10  # and the best fused candidates of each collection (programme, resolutions...)
+    ranker_blend: float = 0.0  # weight of the fusion's (scaled) score beside the ranker's (0: the model alone)
     # (dense, bm25) per question language; grid-searched on the dev gold set
     weights_zh: tuple[float, float] = (0.6, 0.4)
     weights_en_terms: tuple[float, float] = (0.4, 0.6)  # English question with glossary/lexicon terms

@@ -1,6 +1,8 @@
 """Features of one (question, passage) pair for the learned ranker: the lanes' scores and ranks
 (what ``--explain`` shows), the fused score, the passage's kind, length and session, the question's
-type, and how much of the question the passage covers."""
+type, how much of the question the passage covers, the passage's collection (programme, resolution,
+other) and its rank there, how it stands against the best candidate, and how much of the candidate
+pool its document holds."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from index.lanes.base import Run
 from index.query import Query, opens_with_action
 from index.terms import TermStats
-from unqa.model import KINDS, Passage
+from unqa.model import COLLECTIONS, KINDS, Passage
 
 LANES = ("dense", "sentence", "bm25", "bm25_en", "bm25_chars", "symbol", "structure")
 MISSING_RANK = 1000.0
@@ -36,6 +38,14 @@ NAMES: tuple[str, ...] = (
     "title_coverage",
     "en_coverage",
     "action_match",
+    *(f"collection_{c}" for c in COLLECTIONS),
+    "collection_rank",
+    "collection_gap",
+    "fused_ratio",
+    "dense_gap",
+    "bm25_ratio",
+    "doc_share",
+    "doc_mass",
     *(f"q_{t}" for t in _QUESTION_TYPES),
 )
 
@@ -70,10 +80,76 @@ def rows_features(
 ) -> list[list[float]]:
     """One feature vector (``NAMES`` order) per candidate row."""
     ranks = {name: run.ranks() for name, run in runs.items()}
-    fused_rank = {row: i for i, row in enumerate(sorted(fused, key=lambda r: (-fused[r], r)), start=1)}
+    ordered = sorted(fused, key=lambda r: (-fused[r], r))
+    fused_rank = {row: i for i, row in enumerate(ordered, start=1)}
+    within = collection_ranks(ordered, passages)
     newest = max((session_of(passages[r]) for r in rows), default=0.0)
     q, flags = query.content_tokens(), question_flags(query)
-    return [_one(query, row, fused, fused_rank, runs, ranks, passages[row], stats, q, newest) + flags for row in rows]
+    relative = _relative(rows, fused, runs, passages)
+    documents = _document_evidence(fused, passages)
+    return [
+        _one(query, row, fused, fused_rank, runs, ranks, passages[row], stats, q, newest)
+        + _collection(passages[row], within.get(row, MISSING_RANK))
+        + relative[i]
+        + documents.get(passages[row].doc_id, [0.0, 0.0])
+        + flags
+        for i, row in enumerate(rows)
+    ]
+
+
+def _document_evidence(fused: dict[int, float], passages: Sequence[Passage]) -> dict[str, list[float]]:
+    """Per document: the share of all fused candidates that are its passages, and their fused scores
+    summed over the top score (a programme whose many passages all touch the question, against one
+    resolution paragraph that happens to match it best)."""
+    top = max(fused.values(), default=0.0) or 1.0
+    count: dict[str, int] = {}
+    mass: dict[str, float] = {}
+    for row, score in fused.items():
+        doc = passages[row].doc_id
+        count[doc] = count.get(doc, 0) + 1
+        mass[doc] = mass.get(doc, 0.0) + score
+    n = max(len(fused), 1)
+    return {doc: [count[doc] / n, mass[doc] / top] for doc in count}
+
+
+def _relative(
+    rows: Sequence[int], fused: dict[int, float], runs: dict[str, Run], passages: Sequence[Passage]
+) -> list[list[float]]:
+    """Each candidate against the best candidate: how far its collection's best falls below the top
+    (0 for the top's own collection), its fused score over the top's, its dense score's gap to the
+    best, its BM25 score over the best."""
+    top = max((fused.get(r, 0.0) for r in rows), default=0.0) or 1.0
+    best: dict[str, float] = {}
+    for r in rows:
+        c = passages[r].collection
+        best[c] = max(best.get(c, 0.0), fused.get(r, 0.0))
+    dense, bm25 = (runs[n].scores if n in runs else {} for n in ("dense", "bm25"))
+    top_dense = max((dense.get(r, 0.0) for r in rows), default=0.0)
+    top_bm25 = max((bm25.get(r, 0.0) for r in rows), default=0.0) or 1.0
+    return [
+        [
+            (top - best[passages[r].collection]) / top,
+            fused.get(r, 0.0) / top,
+            dense.get(r, 0.0) - top_dense,
+            bm25.get(r, 0.0) / top_bm25,
+        ]
+        for r in rows
+    ]
+
+
+def collection_ranks(ordered: Sequence[int], passages: Sequence[Passage]) -> dict[int, float]:
+    """Row -> its rank among the fused candidates of its own collection."""
+    seen: dict[str, int] = {}
+    out = {}
+    for row in ordered:
+        c = passages[row].collection
+        seen[c] = seen.get(c, 0) + 1
+        out[row] = float(seen[c])
+    return out
+
+
+def _collection(p: Passage, rank: float) -> list[float]:
+    return [*(float(p.collection == c) for c in COLLECTIONS), rank]
 
 
 def _one(query, row, fused, fused_rank, runs, ranks, p, stats, q, newest) -> list[float]:

@@ -21,10 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from unqa.model import Passage
+from unqa.model import RESOLUTION_KINDS, Passage
 from unqa.symbols import is_sc_key, key_of, symbol_keys
 
-RESOLUTION_KINDS = ("preamble", "operative")
 SNIPPET_CHARS = 60  # characters kept on each side of the cited symbol
 
 _FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in "0123456789/()-ABCDEFGHIJKLMNOPQRSTUVWXYZ"}

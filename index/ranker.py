@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import numpy as np
 from index import features
 from index.lanes.base import Run
 from index.query import Query
+from unqa.model import Passage
 
 logger = logging.getLogger(__name__)
 
@@ -31,26 +34,42 @@ class Ranker:
         return self.booster.predict(np.asarray(matrix, dtype=np.float64))
 
     def rerank(
-        self, query: Query, fused: dict[int, float], runs: dict[str, Run], searcher: Any, depth: int, blend: float
-    ) -> dict:
-        """The top ``depth`` fused candidates re-ordered by the model blended with the fusion, above every
-        other candidate."""
-        ordered = sorted(fused, key=lambda r: (-fused[r], r))
-        head = ordered[:depth]
+        self, query: Query, fused: dict[int, float], runs: dict[str, Run], searcher: Any, depth: int, blend: float,
+        quota: int = 0,
+    ) -> dict:  # fmt: skip
+        """The ranker's candidates (see ``candidates``) re-ordered by the model blended with the fusion,
+        above every other candidate."""
+        head = candidates(fused, searcher.passages, depth, quota)
         if len(head) < 2:
             return fused
         matrix = features.rows_features(query, head, fused, runs, searcher.passages, searcher.stats)
         scores = blended(self.scores(matrix), np.asarray([fused[r] for r in head]), blend)
-        floor = max((fused[r] for r in ordered[depth:]), default=0.0)
+        chosen = set(head)
+        floor = max((s for r, s in fused.items() if r not in chosen), default=0.0)
         out = dict(fused)
         for row, score in zip(head, scores, strict=True):
             out[row] = floor + 1.0 + float(score)  # above the tail, in the blended order
         return out
 
 
+def candidates(fused: dict[int, float], passages: Sequence[Passage], depth: int, quota: int) -> list[int]:
+    """The fused top ``depth`` rows, then the best ``quota`` of each collection not already among them
+    (in a whole-corpus index, a hundred thousand resolution paragraphs crowd the programme's out of the
+    fused top: the quota keeps each collection's best before the ranker, which has the collection and
+    its rank within it among its features). In fused order."""
+    ordered = sorted(fused, key=lambda r: (-fused[r], r))
+    chosen, per = set(ordered[:depth]), Counter()
+    for row in ordered:
+        per[passages[row].collection] += 1
+        if per[passages[row].collection] <= quota:
+            chosen.add(row)
+    return [row for row in ordered if row in chosen]
+
+
 def blended(predicted: np.ndarray, fused: np.ndarray, blend: float) -> np.ndarray:
     """The model's scores and the fusion's, each scaled to [0, 1], added with weight ``blend`` on the
-    fusion (cross-validated on the dev set: the blend beats either alone)."""
+    fusion (``SearchConfig.ranker_blend``: 0 since the ranker also learns from the whole-corpus index,
+    where the fusion's order is much worse; the dev cross-validation chose it, see eval/README.md)."""
     return _minmax(predicted) + blend * _minmax(fused)
 
 

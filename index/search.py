@@ -257,7 +257,9 @@ class Searcher:
     def _rerank(self, query: Query, fused: dict[int, float], runs: dict[str, Run], config: SearchConfig) -> dict:
         if not (config.ranker and config.mode == "hybrid" and self._ranker is not None):
             return fused
-        ranked = self._ranker.rerank(query, fused, runs, self, config.rerank_depth, config.ranker_blend)
+        ranked = self._ranker.rerank(
+            query, fused, runs, self, config.rerank_depth, config.ranker_blend, config.collection_quota
+        )
         if config.newest_first:  # the ranker never puts an older session's copy of a paragraph first
             ranked = fusion.newest_first(ranked, self.passages, config.duplicate_similarity, query.year)
         return ranked

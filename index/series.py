@@ -21,11 +21,10 @@ from difflib import SequenceMatcher
 from diff_match_patch import diff_match_patch
 
 from index.tokenize import _tokenizer
-from unqa.model import Passage
+from unqa.model import RESOLUTION_KINDS, Passage
 
 logger = logging.getLogger(__name__)
 
-RESOLUTION_KINDS = ("preamble", "operative")
 TITLE_SIMILARITY = 0.8
 MATCH_SIMILARITY = 0.5
 SAME = 0.999

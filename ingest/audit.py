@@ -28,13 +28,12 @@ from typing import Any
 from lxml import etree
 
 from ingest.load import iter_documents
-from unqa.model import Document, Passage
+from unqa.model import RESOLUTION_KINDS, Document, Passage
 from unqa.symbols import official_url, part_of
 
 logger = logging.getLogger(__name__)
 
 AKN = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
-RESOLUTION_KINDS = ("preamble", "operative")
 
 CHECKS: dict[str, tuple[str, str]] = {
     "op_numbering": ("reader", "operative numbering of a part is not 1..N, contiguous and unique"),

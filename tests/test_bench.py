@@ -196,6 +196,7 @@ def test_corpus_bench_builds_serves_and_scores_the_programme() -> None:
     programme = local["quality"]["programme"]
     assert programme["questions"] >= 80 and programme["hybrid"]["mrr@10"] > 0.6
     assert programme == only["quality"]["programme"]  # the same documents, the same figures
+    assert local["quality_blind"]["programme"]["questions"] > 20  # the blind set, reported beside
     assert "programme_only" in whole.render(results)
 
 

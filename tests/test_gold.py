@@ -261,3 +261,19 @@ def test_also_docs_makes_each_sessions_paragraph_relevant():
     assert sorted(qrels["r901"]) == ["A/RES/79/72#pp5", "A/RES/80/66#pp5"]
     parsed = GoldQuestion.from_dict({"id": "r902", "question": "q", "doc": "A/RES/79/72", "also_docs": ["A/RES/80/66"]})
     assert parsed.docs == ("A/RES/79/72", "A/RES/80/66") and "also_docs" not in parsed.extra
+
+
+def test_twins_of_a_gold_paragraph_count_only_in_the_lenient_qrels():
+    from eval.gold import with_twins
+    from unqa.model import Citation, Passage
+
+    def p(pid: str, text: str) -> Passage:
+        return Passage(pid, text, "operative", Citation(pid.split("#")[0], "", (), "", "x.xml"))
+
+    passages = [
+        p("A/RES/79/56#op4", "调查 小组认为"),
+        p("A/RES/80/34#op5", "调查小组认为"),  # the same words (spacing aside) a session later
+        p("A/RES/80/34#op6", "调查"),
+    ]
+    lenient = with_twins({"r019": {"A/RES/79/56#op4": 1}, "r000": {}}, passages)
+    assert lenient == {"r019": {"A/RES/79/56#op4": 1, "A/RES/80/34#op5": 1}, "r000": {}}

@@ -64,9 +64,12 @@ def test_ranker_reorders_inside_the_searcher(small: Searcher) -> None:
         without = small.search(groups[0].example.text, 5, config=config)
     finally:
         small._ranker = None
-    assert {h.passage.id for h in with_ranker.hits} <= {
-        h.passage.id for h in small.search(groups[0].example.text, 30, config=config).hits
-    }
+    from index.ranker import candidates
+
+    query = small.analyse(groups[0].example.text, config)
+    fused = small.fused(query, small.runs(query, config), config)
+    allowed = candidates(fused, small.passages, config.rerank_depth, config.collection_quota)
+    assert {h.passage.id for h in with_ranker.hits} <= {small.passages[r].id for r in allowed}
     assert len(with_ranker.hits) == len(without.hits) == 5
 
 
@@ -95,3 +98,50 @@ def test_abstention_model_separates_off_topic_questions(small: Searcher) -> None
     model = train.fit_abstainer(np.asarray(x), np.asarray(y))
     probs = [model.probability(dict(zip(abstain.FEATURES, row, strict=True))) for row in x]
     assert min(probs[: len(answerable)]) > max(probs[len(answerable) :])
+
+
+def _passage(pid: str, kind: str, document: str):
+    from unqa.model import Citation, Passage
+
+    return Passage(pid, "text", kind, Citation(document, "", (), "", "x.xml"))
+
+
+def test_collections_of_passages() -> None:
+    assert _passage("a", "indicator", "A/65/6 (Prog. 3)").collection == "programme"
+    assert _passage("b", "operative", "A/RES/80/46").collection == "resolution"
+    assert _passage("c", "paragraph", "S/RES/2763 (2024)").collection == "resolution"  # an annex paragraph
+    assert _passage("d", "paragraph", "A/79/1").collection == "document"
+
+
+def test_candidates_keep_each_collections_best_in_fused_order() -> None:
+    from index.features import collection_ranks
+    from index.ranker import candidates
+
+    passages = [_passage(f"r{i}", "operative", "A/RES/80/1") for i in range(6)]
+    passages += [_passage("p0", "strategy", "A/65/6"), _passage("p1", "indicator", "A/65/6")]
+    fused = {i: 10.0 - i for i in range(8)}  # every resolution paragraph above the programme's
+    assert candidates(fused, passages, depth=3, quota=0) == [0, 1, 2]
+    assert candidates(fused, passages, depth=3, quota=1) == [0, 1, 2, 6]
+    assert candidates(fused, passages, depth=3, quota=2) == [0, 1, 2, 6, 7]
+    assert candidates(fused, passages, depth=10, quota=2) == list(range(8))
+    ranks = collection_ranks(sorted(fused, key=lambda r: -fused[r]), passages)
+    assert (ranks[5], ranks[6], ranks[7]) == (6.0, 1.0, 2.0)
+
+
+def test_a_questions_groups_from_every_index_share_one_fold() -> None:
+    folds = {train.fold_of(q, 5) for q in ("p003", "p003@index-all", "p003@other")}
+    assert len(folds) == 1
+    assert len({train.fold_of(f"p{i:03d}", 5) for i in range(40)}) == 5
+
+
+def test_the_quota_brings_the_programme_before_the_ranker(small: Searcher) -> None:
+    """On a real index: with depth 1 and a quota, the ranker sees the best programme passage and the best
+    resolution paragraph, whichever collection the fusion put first."""
+    from index.ranker import candidates
+
+    config = SearchConfig(ranker=False)
+    query = small.analyse("武器贸易条约缔约国会议", config)
+    fused = small.fused(query, small.runs(query, config), config)
+    rows = candidates(fused, small.passages, 1, 1)
+    assert {small.passages[r].collection for r in rows} == {"programme", "resolution"}
+    assert rows[0] == max(fused, key=fused.get)

@@ -15,13 +15,12 @@ from __future__ import annotations
 import logging
 import re
 
-from unqa.model import Passage
+from unqa.model import RESOLUTION_KINDS, Passage
 from unqa.symbols import official_url as _symbol_url
 from unqa.symbols import with_part
 
 logger = logging.getLogger(__name__)
 
-RESOLUTION_KINDS = ("preamble", "operative")
 _PROGRAMME_NUMBER = re.compile(r"^\d+(?:\.\d+)*(?:\s*\([a-z]{1,3}\))?$")
 _ZH_PART = "一二三四五六七八九十"
 

@@ -26,6 +26,11 @@ KINDS = (
     "operative",  # resolution operative paragraph (with its sub-points)
     "paragraph",  # generic paragraph (PDF, plain text)
 )
+RESOLUTION_KINDS = ("preamble", "operative")
+PROGRAMME_KINDS = KINDS[: KINDS.index("mandate") + 1]
+# What a passage belongs to, for the ranker's candidate quotas: the programme text, a resolution
+# (any paragraph of a GA or SC resolution, annexes too), or any other document (PDF, plain text).
+COLLECTIONS = ("programme", "resolution", "document")
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,13 @@ class Passage:
     def subprogramme(self) -> str:
         """The breadcrumb element naming the passage's sub-programme ("次级方案 3 常规武器"), or ""."""
         return next((part for part in self.citation.path if _SUBPROGRAMME.match(part)), "")
+
+    @property
+    def collection(self) -> str:
+        """One of ``COLLECTIONS``."""
+        if self.kind in RESOLUTION_KINDS or "/RES/" in self.citation.document:
+            return "resolution"
+        return "programme" if self.kind in PROGRAMME_KINDS else "document"
 
     def embed_text(self) -> str:
         """Text given to the encoder: the context header, then the passage."""

@@ -16,7 +16,7 @@ from index import series as S
 from index.mandates import MandateGraph
 from index.search import Searcher
 from unqa import cite
-from unqa.model import Hit, Passage, SearchResponse
+from unqa.model import RESOLUTION_KINDS, Hit, Passage, SearchResponse
 from unqa_app.ui.format import subprogramme_of
 from unqa_app.ui.permalink import ViewState
 
@@ -155,7 +155,7 @@ class SeriesIndex:
         return [self.known[k] for k, text in self._texts.items() if self.known[k].session > after and wanted in text]
 
     def resolution_of(self, p: Passage) -> S.Resolution | None:
-        return self.known.get(p.symbols[0]) if p.symbols and p.kind in S.RESOLUTION_KINDS else None
+        return self.known.get(p.symbols[0]) if p.symbols and p.kind in RESOLUTION_KINDS else None
 
 
 def series_index(passages: Sequence[Passage]) -> SeriesIndex:
