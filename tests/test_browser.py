@@ -191,7 +191,7 @@ def test_chinese_question_answers_with_paragraph_3_3(app_url: str, page, app_sea
     _ask(page, ZH_QUESTION)
     ids = _hit_ids(page)
     expected = app_searcher.search(ZH_QUESTION, 10)
-    assert ids == [h.passage.id for h in expected.hits], ids  # no series among these: nothing folded
+    assert ids == _shown(app_searcher, expected.hits), ids  # a series' earlier sessions fold under the newest
     assert any(pid.endswith("#3.3") for pid in ids[:3]), ids
     first = page.locator('[data-testid="unqa-hit"]').first
     assert "方案 3 裁军" in first.inner_text() and "总方向" in first.inner_text()  # title and kind
@@ -236,7 +236,14 @@ def test_permalink_reopens_the_same_results(app_url: str, page, browser) -> None
         other.context.close()
 
 
-def test_csv_download_lists_the_results(app_url: str, page, tmp_path: Path) -> None:
+def _shown(searcher, hits) -> list[str]:
+    """The passage ids the app shows as cards for ``hits``: a series' paragraphs folded under the newest."""
+    from unqa_app.ui import service
+
+    return [h.passage.id for h, _ in service.fold_series(hits, service.series_index(searcher.passages))]
+
+
+def test_csv_download_lists_the_results(app_url: str, page, tmp_path: Path, app_searcher) -> None:
     _open(page, app_url)
     _ask(page, ZH_QUESTION)
     ids = _hit_ids(page)
@@ -246,7 +253,9 @@ def test_csv_download_lists_the_results(app_url: str, page, tmp_path: Path) -> N
     info.value.save_as(target)
     assert target.suffix == ".csv"
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
-    assert [r["passage_id"] for r in rows] == ids
+    hits = app_searcher.search(ZH_QUESTION, 10).hits
+    assert [r["passage_id"] for r in rows] == [h.passage.id for h in hits]  # every result, folded ones too
+    assert ids == _shown(app_searcher, hits)
     assert rows[0]["citation"].startswith("A/65/6 (Prog. 3), 方案 3 裁军")
     assert all(r["source"] == "United Nations / 联合国" for r in rows)
 
@@ -281,21 +290,23 @@ def _wait_votes(data_dir: Path, n: int) -> list:
     return _votes(data_dir)
 
 
-def _first_after(page, buttons: str, anchor: str) -> int:
-    """Index (among `buttons`) of the first button after the first `anchor` element in document order,
-    waiting for it: widgets render after the cards' HTML, and a fixed nth() would count the answer's
-    thumbs when it is shown and the second card's when it is not."""
-    script = """([b, a]) => { const first = document.querySelector(a);
-        return 1 + [...document.querySelectorAll(b)].findIndex(
-            x => first.compareDocumentPosition(x) & Node.DOCUMENT_POSITION_FOLLOWING); }"""
-    return page.wait_for_function(script, arg=[buttons, anchor], timeout=RESULT_MS).json_value() - 1
+def _first_after(page, buttons: str, anchor: str):
+    """The first of ``buttons`` between the first and the second ``anchor`` elements in document order
+    (the first card's own), as an element handle, waited for: widgets render after the cards' HTML and
+    the answer's thumbs may mount after the card's, so neither a fixed nth() nor an index taken earlier
+    names the same button once all is there."""
+    script = """([b, a]) => { const [first, second] = document.querySelectorAll(a);
+        const after = (x, y) => y.compareDocumentPosition(x) & Node.DOCUMENT_POSITION_FOLLOWING;
+        return first && [...document.querySelectorAll(b)].find(
+            x => after(x, first) && !(second && after(x, second))) || null; }"""
+    return page.wait_for_function(script, arg=[buttons, anchor], timeout=RESULT_MS).as_element()
 
 
 def test_thumbs_are_stored_shown_after_reload_and_english_interface(app_url: str, page, data_dir: Path) -> None:
     _open(page, app_url)
     _ask(page, ZH_QUESTION)
     thumbs = '[data-testid="stFeedback"] button, [data-testid="stButtonGroup"] button'
-    page.locator(thumbs).nth(_first_after(page, thumbs, '[data-testid="unqa-hit"]')).click()  # first card's up
+    _first_after(page, thumbs, '[data-testid="unqa-hit"]').click()  # the first card's thumbs up
     votes = _wait_votes(data_dir, 1)
     assert [(v.query, v.rank, v.target, v.relevant) for v in votes] == [(ZH_QUESTION, 1, "passage", True)]
     assert votes[0].build_id and votes[0].system == "app"
