@@ -186,15 +186,14 @@ def bare(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 5, 
 
 def cold_start(index_dir: Path, encoder_spec: str, question: str = QUESTIONS[0]) -> dict[str, Any]:
     """A fresh ``python -c`` that loads the Searcher and answers one question."""
-    root, env = ROOT, child_env()
     t_spawn = time.time()
     t0 = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", COLD_START, repr(t_spawn), str(index_dir), encoder_spec, question],
         capture_output=True,
         text=True,
-        env=env,
-        cwd=root,
+        env=child_env(),
+        cwd=ROOT,
         timeout=600,
     )
     total = time.perf_counter() - t0

@@ -134,10 +134,10 @@ def with_twins(qrels: Qrels, passages: Sequence[Passage]) -> Qrels:
     """``qrels`` where a passage with exactly the text of a relevant one (a paragraph repeated word for
     word in another session's resolution) is relevant too: the lenient reading of a gold set written
     against one session, for an index that holds every session."""
-    by_text: dict[str, list[str]] = {}
-    for p in passages:
-        by_text.setdefault(normalize_span(p.text), []).append(p.id)
     text_of = {p.id: normalize_span(p.text) for p in passages}
+    by_text: dict[str, list[str]] = {}
+    for pid, text in text_of.items():
+        by_text.setdefault(text, []).append(pid)
     out: Qrels = {}
     for qid, rels in qrels.items():
         twins = {t: g for pid, g in rels.items() if g > 0 and pid in text_of for t in by_text[text_of[pid]]}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -58,12 +57,8 @@ def candidates(fused: dict[int, float], passages: Sequence[Passage], depth: int,
     fused top: the quota keeps each collection's best before the ranker, which has the collection and
     its rank within it among its features). In fused order."""
     ordered = sorted(fused, key=lambda r: (-fused[r], r))
-    chosen, per = set(ordered[:depth]), Counter()
-    for row in ordered:
-        per[passages[row].collection] += 1
-        if per[passages[row].collection] <= quota:
-            chosen.add(row)
-    return [row for row in ordered if row in chosen]
+    within = features.collection_ranks(ordered, passages)
+    return [row for i, row in enumerate(ordered) if i < depth or within[row] <= quota]
 
 
 def blended(predicted: np.ndarray, fused: np.ndarray, blend: float) -> np.ndarray:
