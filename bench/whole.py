@@ -46,6 +46,7 @@ from unqa.paths import CORPUS_DIR, REPO_ROOT, SHARED_DIR, cache_dir, set_offline
 logger = logging.getLogger(__name__)
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results-whole.json"
+DEFAULT_QUALITY_OUT = Path(__file__).resolve().parent / "results-quality.json"
 GOLD = REPO_ROOT / "eval" / "gold.jsonl"
 GOLD_TEST = REPO_ROOT / "eval" / "gold_test.jsonl"
 PROGRAMME = CORPUS_DIR / "a_65_6_prog3_zh.txt"
@@ -221,6 +222,31 @@ def run(name: str, engines: Sequence[str] = ENGINES, repeats: int = 3, log: Any 
     return results
 
 
+def quality_of(index_dir: Path, kinds: Sequence[str] = QUALITY_KINDS) -> dict[str, Any]:
+    """Quality only (dev and blind) of an index already built, with the models shipped now: what a
+    retrained ranker does to the whole-corpus figures without rebuilding or re-timing anything."""
+    set_offline()
+    searcher = Searcher.load(index_dir)
+    manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
+    figures: dict[str, Any] = {"index": str(index_dir), "passages": len(searcher.passages)}
+    figures["engine"] = manifest.get("engine", {}).get("engine", "local")
+    figures["quality"] = quality(searcher, kinds)
+    figures["quality_blind"] = quality(searcher, kinds, GOLD_TEST)
+    getattr(searcher, "close", lambda: None)()
+    return figures
+
+
+def main_quality(index_dirs: Sequence[Path], out: Path) -> int:
+    results = {"created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine()}
+    results["indexes"] = [quality_of(d) for d in index_dirs]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    for fig in results["indexes"]:
+        print(_quality_row(fig))
+    print(f"figures written to {out}")
+    return 0
+
+
 def _sessions_but(skip: Path) -> list[Path]:
     return sorted(p for p in skip.parent.iterdir() if p.is_dir() and p != skip)
 
@@ -252,6 +278,16 @@ def _row(name: str, fig: dict[str, Any]) -> str:
         f"{fig['latency_ms']['p50']:>8.1f}{fig['latency_ms']['p95']:>8.1f}"
         f"{fig['cold_start'].get('peak_rss_mib', 0):>10.0f}  {mrr}"
     )
+
+
+def _quality_row(fig: dict[str, Any]) -> str:
+    """One index's hybrid / fusion MRR@10 per question set and collection."""
+    parts = [f"{fig['index']} ({fig['passages']:,} passages, {fig['engine']})"]
+    for label, key in (("dev", "quality"), ("blind", "quality_blind")):
+        for kind, q in fig[key].items():
+            if q["questions"]:
+                parts.append(f"{label} {kind} {q['hybrid']['mrr@10']:.3f} / {q['fusion']['mrr@10']:.3f}")
+    return "  ".join(parts) + "  (hybrid / fusion MRR@10)"
 
 
 def _mrrs(q: dict[str, Any]) -> str:

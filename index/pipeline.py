@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from index import store
-from index.build import PIECE_CHARS, SENTENCE_CHARS, EmbedPlan, build_index
+from index.build import HEADERLESS, PIECE_CHARS, SENTENCE_CHARS, EmbedPlan, build_index
 from index.fingerprint import stale_reasons
 from ingest.pipeline import collect, summary, unique_passages
 from unqa.model import UnqaError
@@ -30,17 +30,18 @@ class BuildSettings:
     context_headers: bool = True
     piece_chars: int = PIECE_CHARS
     sentence_chars: int = SENTENCE_CHARS
+    headerless: tuple[str, ...] = HEADERLESS
     engine: str = "local"  # "local" | "milvus"
     engine_options: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def plan(self) -> EmbedPlan:
-        return EmbedPlan(self.context_headers, self.piece_chars, self.sentence_chars)
+        return EmbedPlan(self.context_headers, self.piece_chars, self.sentence_chars, tuple(self.headerless))
 
     def record(self) -> dict[str, Any]:
         """The settings as the fingerprint records them (engine options without credentials)."""
         safe = {k: v for k, v in self.engine_options.items() if k not in ("token", "user", "password")}
-        return {"model": self.encoder, "subset": self.subset, **asdict(self.plan()),
-                "engine": self.engine, "engine_options": safe}  # fmt: skip
+        plan = {**asdict(self.plan()), "headerless": list(self.headerless)}  # as the manifest's JSON holds it
+        return {"model": self.encoder, "subset": self.subset, **plan, "engine": self.engine, "engine_options": safe}
 
 
 class NothingToIndex(UnqaError):

@@ -220,3 +220,19 @@ def test_incremental_bench_embeds_only_the_added_session(monkeypatch: pytest.Mon
     assert figures["documents_before"] == 1 and figures["documents_after"] == 2
     assert figures["embedded_now"] == figures["texts_only_in_added"] > 10
     assert figures["passages_added"] > 10
+
+
+@pytest.mark.slow
+def test_quality_of_a_built_index_without_rebuilding(real_index: Path, tmp_path: Path) -> None:
+    from unqa_app.cli import main
+
+    out = tmp_path / "quality.json"
+    before = sorted(p.name for p in real_index.rglob("*"))
+    assert main(["bench", "--quality-of", str(real_index), "--out", str(out)]) == 0
+    fig = json.loads(out.read_text(encoding="utf-8"))["indexes"][0]
+    assert fig["engine"] == "local" and fig["passages"] > 100
+    programme = fig["quality"]["programme"]
+    assert programme["questions"] >= 80 and 0.6 < programme["hybrid"]["mrr@10"] <= 1.0
+    assert set(fig["quality"]) == {"programme", "resolutions"}
+    assert fig["quality_blind"]["programme"]["questions"] > 20
+    assert sorted(p.name for p in real_index.rglob("*")) == before  # nothing built or written there

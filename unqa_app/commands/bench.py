@@ -66,6 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="local,milvus",
         help="with --corpus: the engines to build and measure, comma-separated (default local,milvus)",
     )
+    p.add_argument(
+        "--quality-of", type=Path, action="append", default=[], metavar="DIR",
+        help="quality only (dev and blind questions, hybrid and fusion) of an index already built, with "
+        "the models shipped now: no build, no timing (e.g. after `make ranker`); repeatable",
+    )  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -76,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         raise UnqaError("--scale must be 0 or more")
     if args.repeats < 1:
         raise UnqaError("--repeats must be at least 1")
+    if args.quality_of:
+        whole = importlib.import_module("bench.whole")
+        return whole.main_quality(args.quality_of, args.out or whole.DEFAULT_QUALITY_OUT)
     if args.corpus:
         whole = importlib.import_module("bench.whole")  # eval and pymilvus only when asked for
         engines = [e.strip() for e in args.engines.split(",") if e.strip()]

@@ -82,10 +82,11 @@ def _searchers(args: argparse.Namespace, systems: list, paths: list[Path]) -> di
 
     out = Path(args.out)
     searchers = {"main": ensure_index(args.index or out / "index", paths, rebuild=args.rebuild)}
-    if any(s.index == "no-context" for s in systems):
-        searchers["no-context"] = ensure_index(
-            out / "index-no-context", paths, context_headers=False, rebuild=args.rebuild
-        )
+    for name in sorted({s.index for s in systems} - {"main"}):
+        if name not in harness.INDEX_VARIANTS:
+            raise UnqaError(f"unknown index {name!r} in the conditions: main, {', '.join(harness.INDEX_VARIANTS)}")
+        overrides = harness.INDEX_VARIANTS[name]
+        searchers[name] = ensure_index(out / f"index-{name}", paths, rebuild=args.rebuild, **overrides)
     return searchers
 
 
