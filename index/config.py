@@ -46,6 +46,7 @@ class SearchConfig:
     own_symbol_boost: float = 10.0  # passages that are the document a symbol in the question names
     mandate_bonus: float = 0.5
     mention_boost: float = 1.0  # passages citing that symbol
+    named_first: bool = True  # a question that is only a symbol: that document's passages first
     subprogramme_bonus: float = 0.3
     paragraph_bonus: float = 10.0
     responsible_bonus: float = 0.5

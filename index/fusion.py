@@ -101,6 +101,16 @@ def top(fused: dict[int, float], k: int) -> list[tuple[int, float]]:
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, k)]
 
 
+def named_first(scores: dict[int, float], rows: Sequence[int]) -> dict[int, float]:
+    """``rows`` (those among ``scores``) above every other row, in their own order; the rest unchanged.
+    For a question that is nothing but a document's symbol: that document is the answer."""
+    lifted = [r for r in rows if r in scores]
+    if not lifted:
+        return scores
+    top, low = max(scores.values()), min(scores[r] for r in lifted)
+    return {**scores, **{r: top + 1.0 + scores[r] - low for r in lifted}}
+
+
 def newest_first(
     fused: dict[int, float], passages: Sequence[Passage], similarity: float, year: int | None = None, head: int = 30
 ) -> dict[int, float]:

@@ -19,7 +19,7 @@ from index.encoders import MAX_QUERY_CHARS
 from index.glossary import expand_zh, translate_terms, uncovered
 from index.tokenize import char_bigrams, is_cjk, tokenize
 from unqa.model import QueryError
-from unqa.symbols import symbol_keys
+from unqa.symbols import strip_symbols, symbol_keys
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ class Query:
     translated: tuple[tuple[str, float], ...] = ()  # Chinese tokens learned from aligned text, with weights
     associated: tuple[tuple[str, float], ...] = ()  # tokens the Chinese corpus associates with its tokens (PMI)
     symbols: tuple[str, ...] = ()  # UN symbol keys named in the question ("64/48")
+    names_only: bool = False  # the question is a symbol and nothing else ("第1540（2004）号决议")
     actions: tuple[str, ...] = ()  # operative verbs the question asks about ("request", "urge"...)
     year: int | None = None  # a session or year the question names
     asks_list: bool = False  # "what does ... include": the answer is a list
@@ -125,12 +126,26 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
         translated=translated,
         associated=associated,
         symbols=tuple(symbol_keys(text)),
+        names_only=names_only(text),
         actions=tuple(name for name, pattern in _ACTION_VERBS.items() if pattern.search(text)),
         year=_year(text),
         asks_list=bool(_LIST_ASK.search(text)),
         vector=vector,
         notices=tuple(notices),
     )
+
+
+_SYMBOL_WRAPPING = re.compile(
+    r"[\s\W_]|第|号|號|决议|決議|决定|大会|安理会|安全理事会|resolution|decision|general assembly|security council"
+    r"|\b(?:res|dec|the|of)\b",
+    re.IGNORECASE,
+)
+
+
+def names_only(text: str) -> bool:
+    """The question names a document by its symbol and asks nothing else: "64/36", "第1540（2004）号决议",
+    "resolution A/RES/75/36" (then the document itself comes first, whatever the ranker thinks)."""
+    return bool(symbol_keys(text)) and not _SYMBOL_WRAPPING.sub("", strip_symbols(text))
 
 
 def _translations(text: str, config: SearchConfig) -> tuple[tuple[str, float], ...]:

@@ -265,8 +265,12 @@ class Searcher:
         return ranked
 
     def _ranked_hits(self, query: Query, runs: dict[str, Run], config: SearchConfig, k: int) -> list[Hit]:
-        """The runs fused, re-ranked (when the ranker is on) and cut to the ``k`` best hits."""
-        return self._hits(self._rerank(query, self.fused(query, runs, config), runs, config), k, runs)
+        """The runs fused, re-ranked (when the ranker is on) and cut to the ``k`` best hits; a question
+        that is only a symbol gets that document first (``named_first``)."""
+        ranked = self._rerank(query, self.fused(query, runs, config), runs, config)
+        if query.names_only and config.named_first and config.symbol_lane and config.mode == "hybrid":
+            ranked = fusion.named_first(ranked, self.lanes.symbol.own_rows(query))
+        return self._hits(ranked, k, runs)
 
     def _hits(self, fused: dict[int, float], k: int, runs: dict[str, Run]) -> list[Hit]:
         ranked = fusion.top(fused, k)
@@ -301,7 +305,8 @@ class Searcher:
             notices.append("not covered within these filters")
         answer = None
         if hits and not abstained:
-            answer, at = answers.choose(query, hits, self.lanes.sentence, self._row, self.stats, config.answer_margin)
+            pool = hits[:1] if query.names_only and config.named_first else hits  # the named document answers
+            answer, at = answers.choose(query, pool, self.lanes.sentence, self._row, self.stats, config.answer_margin)
             hits = _promote(hits, at)
             answer = answers.list_answer(query, hits[0], self.strategy_list(hits[0].passage)) or answer
         return SearchResponse(

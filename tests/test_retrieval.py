@@ -39,6 +39,38 @@ def test_symbol_lane_security_council(searcher: Searcher, query: str) -> None:
     assert "A/65/6(Prog.3)#mandate.1810(2008)" in ids  # it cites 1540 (2004)
 
 
+def test_named_first_lifts_the_named_rows_in_their_order() -> None:
+    from index import fusion
+
+    scores = {1: 0.9, 2: 0.5, 3: 0.4, 4: 0.1}
+    out = fusion.named_first(scores, [4, 3, 99])  # 99: not a candidate (filtered out), never added
+    assert sorted(out, key=lambda r: -out[r]) == [3, 4, 1, 2]
+    assert out[1] == 0.9 and out[2] == 0.5 and 99 not in out
+    assert fusion.named_first(scores, [99]) == scores
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [("第1540（2004）号决议", True), ("A/RES/64/36", True), ("resolution 75/36", True),
+     ("安理会第2663(2022)号决议", True), ("What is resolution 64/36 about?", False),
+     ("第75/64号决议促请各国做什么？", False), ("裁军事务厅", False)],
+)  # fmt: skip
+def test_a_question_that_is_only_a_symbol(text: str, only: bool) -> None:
+    from index.query import names_only
+
+    assert names_only(text) is only
+
+
+def test_named_first_decides_for_a_bare_symbol(searcher: Searcher) -> None:
+    """The mandate entry of 1540 (2004) first for the bare symbol, with the rule; 1810 (2008), which
+    cites it, stays among the hits either way."""
+    question = "第1540（2004）号决议"
+    on = [h.passage.id for h in searcher.search(question, 5).hits]
+    off = [h.passage.id for h in searcher.search(question, 5, config=SearchConfig(named_first=False)).hits]
+    assert on[0] == "A/65/6(Prog.3)#mandate.1540(2004)" and "A/65/6(Prog.3)#mandate.1810(2008)" in on
+    assert set(on) <= set(off) | {"A/65/6(Prog.3)#mandate.1540(2004)"}
+
+
 def test_english_question_about_chinese_text(searcher: Searcher) -> None:
     ids = top_ids(searcher, "Which resolution is about cluster munitions?", 3)
     assert "A/65/6(Prog.3)#mandate.64/36" in ids

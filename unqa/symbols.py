@@ -53,6 +53,11 @@ def symbol_keys(text: str) -> list[str]:
     return keys
 
 
+def strip_symbols(text: str) -> str:
+    """``text`` (width-normalised) with every symbol it mentions cut out."""
+    return _GA.sub(" ", _SC.sub(" ", normalize_width(text)))
+
+
 def is_sc_key(key: str) -> bool:
     return "(" in key
 

@@ -67,6 +67,10 @@ class SymbolLane:
                 scores[row] = scores.get(row, 0.0) + c.mention_boost
         return Run(self.name, restrict(scores, selection))
 
+    def own_rows(self, query: Query) -> list[int]:
+        """Rows of the documents the question's symbols name (their own paragraphs, their mandate entry)."""
+        return list(dict.fromkeys(row for key in query.symbols for row in self.own.get(key, [])))
+
     def names_document(self, query: Query, selection: Selection | None = None) -> bool:
         """The question names a document the index holds, among the rows the filters leave (then the
         search does not abstain: the document itself is the answer)."""
