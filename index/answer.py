@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from index.lanes.sentence import SentenceLane
 from index.query import Query, opens_with_action
+from index.sentences import split_sentences
 from index.terms import TermStats
 from unqa.model import Answer, AnswerItem, Hit, Passage
 
-_SENT_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+(?=[A-Z(])")
 RANK_PRIOR = (0.2, 0.05, 0.0)
 
 # (question pattern, evidence a passage must show for it)
@@ -70,11 +70,6 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
 }
-
-
-def split_sentences(text: str) -> list[str]:
-    parts = [s.strip() for s in _SENT_END.split(text) if s and s.strip()]
-    return [s for s in parts if len(s) >= 2] or [text.strip()]
 
 
 def asked_types(question: str) -> list[str]:

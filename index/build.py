@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from index import dense, store, terms
-from index.answer import split_sentences
 from index.cache import TokenCache, VectorCache, embed_with_cache
 from index.config import SearchConfig
 from index.encoders import Encoder, load_encoder
@@ -24,6 +23,7 @@ from index.engines import engine_class
 from index.engines.base import BM25_PARAMS, DenseTable, SparseTable, row_fields
 from index.fingerprint import fingerprint
 from index.lanes import sentence, symbol
+from index.sentences import split_sentences
 from index.tokenize import char_bigrams, dictionary_hash, tokenize
 from unqa.fingerprint import package_versions
 from unqa.model import Passage

@@ -26,7 +26,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "lexicon": ("index/lexicon.py", "index/data/lexicon_en_*.tsv", "index/data/assoc_zh.tsv"),
     "builder": (
         "index/build.py", "index/pipeline.py", "index/dense.py", "index/sparse.py", "index/terms.py",
-        "index/answer.py", "index/engines/*.py", "index/lanes/symbol.py", "index/lanes/sentence.py",
+        "index/sentences.py", "index/engines/*.py", "index/lanes/symbol.py", "index/lanes/sentence.py",
     ),
 }  # fmt: skip
 
