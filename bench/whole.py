@@ -227,9 +227,8 @@ def quality_of(index_dir: Path, kinds: Sequence[str] = QUALITY_KINDS) -> dict[st
     retrained ranker does to the whole-corpus figures without rebuilding or re-timing anything."""
     set_offline()
     searcher = Searcher.load(index_dir)
-    manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
     figures: dict[str, Any] = {"index": str(index_dir), "passages": len(searcher.passages)}
-    figures["engine"] = manifest.get("engine", {}).get("engine", "local")
+    figures["engine"] = searcher.manifest.get("engine", {}).get("engine", "local")
     figures["quality"] = quality(searcher, kinds)
     figures["quality_blind"] = quality(searcher, kinds, GOLD_TEST)
     getattr(searcher, "close", lambda: None)()

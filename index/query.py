@@ -9,6 +9,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,6 +116,7 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
     glossary = tuple(t for term in translate_terms(text) for t in tokenize(term)) if not zh and config.glossary else ()
     translated = _translations(text, config) if not zh and config.lexicon else ()
     associated = _associations(tokens, config) if zh and config.associations else ()
+    symbols = tuple(symbol_keys(text))
     return Query(
         text=text,
         lang="zh" if zh else "en",
@@ -125,8 +127,8 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
         glossary_weight=config.glossary_weight,
         translated=translated,
         associated=associated,
-        symbols=tuple(symbol_keys(text)),
-        names_only=names_only(text),
+        symbols=symbols,
+        names_only=names_only(text, symbols),
         actions=tuple(name for name, pattern in _ACTION_VERBS.items() if pattern.search(text)),
         year=_year(text),
         asks_list=bool(_LIST_ASK.search(text)),
@@ -142,10 +144,12 @@ _SYMBOL_WRAPPING = re.compile(
 )
 
 
-def names_only(text: str) -> bool:
+def names_only(text: str, symbols: Sequence[str] | None = None) -> bool:
     """The question names a document by its symbol and asks nothing else: "64/36", "第1540（2004）号决议",
-    "resolution A/RES/75/36" (then the document itself comes first, whatever the ranker thinks)."""
-    return bool(symbol_keys(text)) and not _SYMBOL_WRAPPING.sub("", strip_symbols(text))
+    "resolution A/RES/75/36" (then the document itself comes first, whatever the ranker thinks).
+    ``symbols``: the question's symbol keys when already found."""
+    found = symbol_keys(text) if symbols is None else symbols
+    return bool(found) and not _SYMBOL_WRAPPING.sub("", strip_symbols(text))
 
 
 def _translations(text: str, config: SearchConfig) -> tuple[tuple[str, float], ...]:

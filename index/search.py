@@ -268,7 +268,7 @@ class Searcher:
         """The runs fused, re-ranked (when the ranker is on) and cut to the ``k`` best hits; a question
         that is only a symbol gets that document first (``named_first``)."""
         ranked = self._rerank(query, self.fused(query, runs, config), runs, config)
-        if query.names_only and config.named_first and config.symbol_lane and config.mode == "hybrid":
+        if _named_first(query, config):
             ranked = fusion.named_first(ranked, self.lanes.symbol.own_rows(query))
         return self._hits(ranked, k, runs)
 
@@ -305,7 +305,7 @@ class Searcher:
             notices.append("not covered within these filters")
         answer = None
         if hits and not abstained:
-            pool = hits[:1] if query.names_only and config.named_first else hits  # the named document answers
+            pool = hits[:1] if _named_first(query, config) else hits  # the named document answers
             answer, at = answers.choose(query, pool, self.lanes.sentence, self._row, self.stats, config.answer_margin)
             hits = _promote(hits, at)
             answer = answers.list_answer(query, hits[0], self.strategy_list(hits[0].passage)) or answer
@@ -351,6 +351,11 @@ MEMO_SIZE = 64  # distinct configs / filters remembered by a searcher before its
 def _bound(memo: dict) -> None:
     if len(memo) >= MEMO_SIZE:
         memo.clear()
+
+
+def _named_first(query: Query, config: SearchConfig) -> bool:
+    """The question is only a symbol, and the symbol lane puts that document first (``named_first``)."""
+    return query.names_only and config.named_first and config.symbol_lane and config.mode == "hybrid"
 
 
 def _promote(hits: list[Hit], at: int) -> list[Hit]:
