@@ -32,6 +32,9 @@ class SearchConfig:
     filtered_depth: int = 20_000  # dense candidates scanned when filters are set
     rerank_depth: int = 30  # fused candidates the ranker re-orders
     collection_quota: int = 10  # and the best fused candidates of each collection (programme, resolutions...)
+    # each ranked lane also returns the programme's own best passages (when the programme is under half
+    # the index): a whole-corpus index's 100k resolution paragraphs would otherwise crowd them out
+    programme_depth: int = 8
     ranker_blend: float = 0.0  # weight of the fusion's (scaled) score beside the ranker's (0: the model alone)
     # (dense, bm25) per question language; grid-searched on the dev gold set
     weights_zh: tuple[float, float] = (0.6, 0.4)

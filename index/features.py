@@ -17,9 +17,6 @@ from unqa.model import COLLECTIONS, KINDS, Passage
 LANES = ("dense", "sentence", "bm25", "bm25_en", "bm25_chars", "symbol", "structure")
 MISSING_RANK = 1000.0
 _QUESTION_TYPES = ("who", "what_list", "action", "year", "symbol", "en", "programme", "resolution")
-_PROGRAMME_WORDS = re.compile(
-    r"方案|次级方案|裁军厅|裁军事务厅|秘书处|指标|预期成绩|programme|office|secretariat|indicator", re.I
-)
 _RESOLUTION_WORDS = re.compile(
     r"决议|大会|安理会|会员国|缔约国|resolution|general assembly|security council|states", re.I
 )
@@ -58,7 +55,7 @@ def question_flags(query: Query) -> list[float]:
         float(query.year is not None),
         float(bool(query.symbols)),
         float(query.lang == "en"),
-        float(bool(_PROGRAMME_WORDS.search(query.text))),
+        float(query.about_programme),
         float(bool(_RESOLUTION_WORDS.search(query.text))),
     ]
 

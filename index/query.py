@@ -37,6 +37,21 @@ ACTION_WORDS = {"request": ("请",), "urge": ("敦促", "促请", "吁请"), "de
                 "encourage": ("鼓励",), "welcome": ("欢迎",)}  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)|第\s*([78]\d)\s*届")
 _LIST_ASK = re.compile(r"包括哪些|有哪些|哪些(工作|活动|措施|方面)|列出|\bwhat does\b.*\binclude|\blist\b", re.I)
+# words of a question about the programme text itself (the office, its sub-programmes, indicators)
+_PROGRAMME_WORDS = re.compile(
+    r"方案|次级方案|裁军厅|裁军事务厅|秘书处|指标|预期成绩|programme|office|secretariat|indicator", re.I
+)
+# a sub-programme or branch named ("次级方案", "常规武器处", "branch"; not 秘书处, the Secretariat)
+_NAMES_A_UNIT = re.compile(r"次级方案|sub-?programme|(?<!秘书)处|branch", re.I)
+# the part of a programme text a question asks for (its passage kind), by what it says: an objective
+# or the unit that executes it needs the sub-programme or branch named beside it
+_ROLE_ASKS = {
+    "objective": (re.compile(r"目标|目的|宗旨|要实现|想.{0,8}建立|objective|\baims?\b|purpose", re.I), True),
+    "accomplishment": (re.compile(r"预期成绩|预期.{0,6}成绩|取得什么成绩|expected accomplishment", re.I), False),
+    "indicator": (re.compile(r"衡量|指标|indicator|\bmeasur", re.I), False),
+    "strategy": (re.compile(r"由哪|执行|隶属|implement|belongs? to", re.I), True),
+    "strategy_item": (re.compile(r"(?<!非)战略|strategy", re.I), False),
+}
 
 
 def normalize_question(text: str) -> str:
@@ -77,6 +92,9 @@ class Query:
     actions: tuple[str, ...] = ()  # operative verbs the question asks about ("request", "urge"...)
     year: int | None = None  # a session or year the question names
     asks_list: bool = False  # "what does ... include": the answer is a list
+    asks_for: tuple[str, ...] = ()  # the programme passage kinds it asks for ("objective", "indicator"...)
+    about_programme: bool = False  # it names the programme's own words (方案, 裁军厅, indicator...)
+    names_unit: bool = False  # it says sub-programme or branch (the structure lane then reads titles)
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     notices: tuple[str, ...] = ()
 
@@ -132,6 +150,9 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
         actions=tuple(name for name, pattern in _ACTION_VERBS.items() if pattern.search(text)),
         year=_year(text),
         asks_list=bool(_LIST_ASK.search(text)),
+        asks_for=asked_roles(text),
+        about_programme=bool(_PROGRAMME_WORDS.search(text)),
+        names_unit=bool(_NAMES_A_UNIT.search(text)),
         vector=vector,
         notices=tuple(notices),
     )
@@ -150,6 +171,15 @@ def names_only(text: str, symbols: Sequence[str] | None = None) -> bool:
     ``symbols``: the question's symbol keys when already found."""
     found = symbol_keys(text) if symbols is None else symbols
     return bool(found) and not _SYMBOL_WRAPPING.sub("", strip_symbols(text))
+
+
+def asked_roles(text: str) -> tuple[str, ...]:
+    """The programme passage kinds a question asks for: "第一个次级方案的目标是什么？" -> objective,
+    "怎样衡量…" -> indicator, "次级方案3由哪个处执行？" -> strategy (the paragraph naming the unit)."""
+    named = bool(_NAMES_A_UNIT.search(text))
+    return tuple(
+        kind for kind, (pattern, needs_unit) in _ROLE_ASKS.items() if pattern.search(text) and (named or not needs_unit)
+    )
 
 
 def _translations(text: str, config: SearchConfig) -> tuple[tuple[str, float], ...]:

@@ -35,7 +35,7 @@ from index.lanes.sentence import SentenceLane
 from index.lanes.structure import StructureLane
 from index.lanes.symbol import SymbolLane
 from index.query import Query, analyse, clean_query
-from unqa.model import Hit, IndexStateError, Passage, SearchResponse
+from unqa.model import PROGRAMME_KINDS, Hit, IndexStateError, Passage, SearchResponse
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ class Searcher:
         self._abstainer = abstain.load_default()
         self._exact: dict[SearchConfig, tuple[SymbolLane, StructureLane]] = {}
         self._masks: dict[Filters, np.ndarray] = {}
+        self._programme = self._programme_scope()
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             self._by_doc[p.doc_id].append(i)
@@ -179,8 +180,29 @@ class Searcher:
         return self._one(query, k, config or SearchConfig(), None, 0.0)
 
     def runs(self, query: Query, config: SearchConfig, selection: Selection | None = None) -> dict[str, Run]:
-        """Every active lane's run for ``query`` (eval's lane study and the ranker's features use it)."""
-        lanes, depth, out = self.lanes, config.depth, {}
+        """Every active lane's run for ``query`` (eval's lane study and the ranker's features use it):
+        the ranked lanes (with the programme's own best rows added, ``SearchConfig.programme_depth``),
+        then the exact ones."""
+        out = self._ranked_runs(query, config, config.depth, selection)
+        if self._scoped(config, selection):
+            scoped = self._ranked_runs(query, config, config.programme_depth, self._programme)
+            out = {name: Run(name, {**scoped[name].scores, **run.scores}) for name, run in out.items()}
+        if config.mode == "hybrid":
+            symbol, structure = self._exact_lanes(config)
+            if config.structure_lane:
+                out["structure"] = structure.search(query, config.depth, selection)
+            if config.symbol_lane:
+                out["symbol"] = symbol.search(query, config.depth, selection)
+        return out
+
+    def _scoped(self, config: SearchConfig, selection: Selection | None) -> bool:
+        """Whether the ranked lanes also search the programme alone: unfiltered, and the programme a
+        minority of the index (on dev, limiting this to questions that name the programme lost
+        programme questions in the whole-corpus index and gained no resolution question)."""
+        return selection is None and bool(config.programme_depth) and self._programme is not None
+
+    def _ranked_runs(self, query: Query, config: SearchConfig, depth: int, selection: Selection | None) -> dict:
+        lanes, out = self.lanes, {}
         if config.mode != "bm25":
             out["dense"] = lanes.dense.search(query, depth, selection)
             if config.sentence_lane:
@@ -191,13 +213,14 @@ class Searcher:
                 out["bm25_en"] = lanes.bm25_en.search(query, depth, selection)
             if config.chars_lane and query.lang == "zh":
                 out["bm25_chars"] = lanes.bm25_chars.search(query, depth, selection)
-        if config.mode == "hybrid":
-            symbol, structure = self._exact_lanes(config)
-            if config.structure_lane:
-                out["structure"] = structure.search(query, depth, selection)
-            if config.symbol_lane:
-                out["symbol"] = symbol.search(query, depth, selection)
         return out
+
+    def _programme_scope(self) -> Selection | None:
+        """The programme's rows as a selection, when the programme is a minority of the index."""
+        found = self._selection(Filters(kinds=PROGRAMME_KINDS))
+        if found is None or not found.mask.any() or found.mask.sum() * 2 >= len(found.mask):
+            return None
+        return replace(found, deep=False)
 
     def _exact_lanes(self, config: SearchConfig) -> tuple[SymbolLane, StructureLane]:
         """The symbol and structure lanes with this config's bonuses (built once per config)."""

@@ -38,3 +38,24 @@ def test_unanswerable_questions_abstain_mostly(evaluated):
     _, (_, _, results) = evaluated
     abstention = results["systems"]["hybrid"]["abstention"]
     assert abstention["abstained_unanswerable"] >= abstention["unanswerable"] // 2
+
+
+def test_the_programme_keeps_its_own_best_rows_beside_many_resolutions(tmp_path_factory):
+    """In an index where the programme is a minority (the programme plus the eval's resolutions), every
+    ranked lane also returns the programme's own best rows, however few rows it takes globally."""
+    from eval.gold import RESOLUTIONS_FILE, read_resolution_list
+
+    paths = harness.corpus_sources(CORPUS_DIR, SHARED_DIR, read_resolution_list(RESOLUTIONS_FILE)[:16])
+    searcher = harness.ensure_index(tmp_path_factory.mktemp("mixed-index"), paths)
+    programme = [p.collection == "programme" for p in searcher.passages]
+    assert 0 < sum(programme) < len(programme) / 2
+    query = searcher.analyse("大会敦促各国加入《武器贸易条约》")
+    plain = searcher.runs(query, SearchConfig(depth=3, programme_depth=0))
+    scoped = searcher.runs(query, SearchConfig(depth=3, programme_depth=5))
+    for lane in ("dense", "bm25", "bm25_chars"):
+        added = set(scoped[lane].scores) - set(plain[lane].scores)
+        assert added and all(programme[r] for r in added), lane
+        assert sum(programme[r] for r in scoped[lane].scores) >= 5, lane
+        assert all(scoped[lane].scores[r] == s for r, s in plain[lane].scores.items())  # same scores, rows added
+    again = searcher.runs(query, SearchConfig(depth=3, programme_depth=0))  # the masked search left no trace
+    assert {n: r.scores for n, r in again.items()} == {n: r.scores for n, r in plain.items()}

@@ -82,6 +82,7 @@ class LocalEngine:
         self._bm25 = bm25
         self._masks: dict[Filters, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._last = threading.local()  # (table, query) -> scores of this thread's last BM25 search
 
     # ---- writing and opening -------------------------------------------------------------
     @classmethod
@@ -156,11 +157,22 @@ class LocalEngine:
         ]
         if not known or n_docs == 0:
             return {}
-        scores = weighted_scores(model.scores, known, np.dtype(model.dtype))
+        scores = self._weighted(table, model, known)
         if filters is not None and not filters.is_empty():
-            scores *= self._table_mask(table, filters)
+            scores = scores * self._table_mask(table, filters)
         top_scores, top_rows = selection.topk(scores, k=max(1, min(depth, n_docs)), sorted=True)
         return {int(r): float(s) for r, s in zip(top_rows, top_scores, strict=True) if s > 0}
+
+    def _weighted(self, table: str, model: bm25s.BM25, known: list[tuple[int, float]]) -> np.ndarray:
+        """The weighted scores of every row, kept for the thread's next call: the same query searched
+        again within a scope (``SearchConfig.programme_depth``) is only masked, not scored twice."""
+        key = (table, tuple(known))
+        last = getattr(self._last, "entry", None)
+        if last is not None and last[0] == key:
+            return last[1]
+        scores = weighted_scores(model.scores, known, np.dtype(model.dtype))
+        self._last.entry = (key, scores)
+        return scores
 
     def bm25_idf(self, table: str) -> dict[str, float]:
         model = self._bm25[table]

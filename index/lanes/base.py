@@ -30,6 +30,7 @@ class Selection:
 
     filters: Filters
     mask: np.ndarray
+    deep: bool = True  # a user's filter: dense lanes look deeper so it still leaves enough candidates
 
     def keep(self, scores: dict[int, float]) -> dict[int, float]:
         return {row: s for row, s in scores.items() if self.mask[row] > 0}

@@ -19,7 +19,7 @@ class DenseLane:
     def search(self, query: Query, depth: int, selection: Selection | None = None) -> Run:
         if query.vector is None:
             return Run(self.name, {})
-        if selection is not None:  # filtered: look deeper so the filter still leaves enough candidates
+        if selection is not None and selection.deep:  # a user's filter: look deeper so it still leaves enough
             depth = max(depth, self.filtered_depth)
         filters = selection.filters if selection is not None else None
         return Run(self.name, self.engine.search_dense(TABLE, query.vector, depth, filters))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from index.config import SearchConfig
 from index.lanes.base import Run, Selection, restrict
 from index.query import Query
+from index.tokenize import tokenize
 from unqa.model import Passage
 from unqa.symbols import normalize_width
 
@@ -26,13 +27,7 @@ _SUB_Q = re.compile(
     re.I,
 )
 _ORDINAL_EN = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
-# a question that names a part of the framework lifts the passages of that kind
-_KIND_Q = {
-    "objective": re.compile(r"目标|宗旨|objective|\baim\b", re.I),
-    "indicator": re.compile(r"绩效指标|指标|衡量|indicator|measured", re.I),
-    "accomplishment": re.compile(r"预期成绩|expected accomplishment", re.I),
-    "strategy": re.compile(r"战略|strategy", re.I),
-}
+_EXECUTED_BY = re.compile(r"由(.{2,40}?)执行")
 _PARA_Q = re.compile(r"(?<![\d./])(\d{1,2}\.\d{1,2})(?![\d/])\s*(?:\(\s*([a-z])\s*\))?")
 _ASKS_WHO = re.compile(
     r"哪个?(部门|机构|办公室|单位|处|厅)|由谁|谁负责|谁来|哪一?个?实体|"
@@ -68,15 +63,27 @@ class StructureLane:
         self.states_who: list[int] = []
         self.sub_of: list[str | None] = []
         self.by_kind: dict[str, list[int]] = {}
+        self.names: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for row, p in enumerate(passages):
             self.by_kind.setdefault(p.kind, []).append(row)
             sub = subprogramme_of(p)
             self.sub_of.append(sub)
             if sub:
                 self.by_sub.setdefault(sub, []).append(row)
+                self._learn_names(sub, p)
             self.by_para.setdefault(paragraph_key(p.citation.paragraph), []).append(row)
             if _STATES_WHO.search(p.text):
                 self.states_who.append(row)
+
+    def _learn_names(self, sub: str, p: Passage) -> None:
+        """The title of sub-programme ``sub`` and the branch that executes it (text and tokens)."""
+        known = self.names.setdefault(sub, [])
+        found = [re.sub(r"\(.*?\)|次级方案\s*\d", "", p.subprogramme).strip()]
+        found += [re.sub(r"处$", "", m) for m in _EXECUTED_BY.findall(p.text) if "和" not in m]
+        for name in found:
+            entry = (name, frozenset(tokenize(name)))
+            if name and entry not in known:
+                known.append(entry)
 
     def with_config(self, config: SearchConfig) -> StructureLane:
         lane = copy.copy(self)
@@ -84,17 +91,19 @@ class StructureLane:
         return lane
 
     def search(self, query: Query, depth: int, selection: Selection | None = None) -> Run:
-        return Run(self.name, restrict(self.boosts(query.text), selection))
+        return Run(self.name, restrict(self.boosts(query), selection))
 
-    def boosts(self, query: str) -> dict[int, float]:
-        """Row -> bonus for the structural references in ``query`` (empty when it has none)."""
-        q, c = normalize_width(query), self.config
+    def boosts(self, query: Query) -> dict[int, float]:
+        """Row -> bonus for the structural references in ``query`` (empty when it has none): the
+        sub-programme it names (by number, title or branch), the parts it asks for
+        (``Query.asks_for``), the paragraph it cites, and who is responsible."""
+        q, c = normalize_width(query.text), self.config
         out: dict[int, float] = {}
         wanted_sub = _wanted_subprogramme(q)
-        _add(out, self.by_sub.get(wanted_sub or "", []), c.subprogramme_bonus)
-        for kind, pattern in _KIND_Q.items():
-            if pattern.search(q):
-                _add(out, self.by_kind.get(kind, []), c.kind_bonus)
+        for sub in [wanted_sub] if wanted_sub else self._named_subprogrammes(query):
+            _add(out, self.by_sub.get(sub, []), c.subprogramme_bonus)
+        for kind in query.asks_for:
+            _add(out, self.by_kind.get(kind, []), c.kind_bonus)
         for m in _PARA_Q.finditer(q):
             _add(out, self.by_para.get(m.group(1) + (f"({m.group(2)})" if m.group(2) else ""), []), c.paragraph_bonus)
         if _ASKS_WHO.search(q):
@@ -102,6 +111,18 @@ class StructureLane:
             rows = [r for r in self.states_who if not (programme_level and self.sub_of[r])]
             _add(out, rows, c.responsible_bonus)
         return out
+
+    def _named_subprogrammes(self, query: Query) -> list[str]:
+        """Sub-programmes named by title ("信息和外联次级方案") or branch ("常规武器处"), when the question
+        says sub-programme or branch (``Query.names_unit``)."""
+        if not query.names_unit:
+            return []
+        words = set(query.tokens) | set(query.glossary) | {t for t, _ in query.translated}
+        return [
+            sub
+            for sub, names in self.names.items()
+            if any(text in query.text or tokens <= words for text, tokens in names)
+        ]
 
 
 def _add(out: dict[int, float], rows: Sequence[int], bonus: float) -> None:
