@@ -136,15 +136,17 @@ def build(
     }
 
 
-def latency(searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 5) -> dict[str, Any]:
+def latency(
+    searcher: Any, questions: Sequence[str] = QUESTIONS, repeats: int = 5, config: SearchConfig | None = None
+) -> dict[str, Any]:
     """Warm per-stage latency (ms) from ``timings_ms`` plus the wall clock around ``search()``."""
     for q in questions:  # warm-up: tokenizer, glossary, first FAISS/bm25s calls
-        searcher.search(q, 10)
+        searcher.search(q, 10, config=config)
     rows = []
     for _ in range(repeats):
         for q in questions:
             t0 = time.perf_counter()
-            response = searcher.search(q, 10)
+            response = searcher.search(q, 10, config=config)
             wall = (time.perf_counter() - t0) * 1000
             row = dict(response.timings_ms)
             row["non_encode"] = row["total"] - row["encode"]

@@ -8,26 +8,16 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
-import numpy as np
-
-from bench.corpus import QUESTIONS
+from bench.corpus import latency
 from index.config import SearchConfig
 from index.search import Searcher
 
 
 def walls(searcher: Searcher, config: SearchConfig, repeats: int = 3) -> tuple[float, float]:
-    """(p50, p95) wall-clock ms of ``search`` over the bench questions, after one warm-up pass."""
-    for q in QUESTIONS:
-        searcher.search(q, 10, config=config)
-    times = []
-    for _ in range(repeats):
-        for q in QUESTIONS:
-            t0 = time.perf_counter()
-            searcher.search(q, 10, config=config)
-            times.append((time.perf_counter() - t0) * 1000)
-    return round(float(np.percentile(times, 50)), 1), round(float(np.percentile(times, 95)), 1)
+    """(p50, p95) wall-clock ms of ``search`` over the bench questions (``bench.corpus.latency``)."""
+    wall = latency(searcher, repeats=repeats, config=config)["stages_ms"]["wall"]
+    return round(wall["p50"], 1), round(wall["p95"], 1)
 
 
 def main(index_dir: str, depths: tuple[int, ...] = (0, SearchConfig().programme_depth)) -> int:

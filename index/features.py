@@ -6,7 +6,6 @@ pool its document holds."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from index.lanes.base import Run
@@ -17,9 +16,6 @@ from unqa.model import COLLECTIONS, KINDS, Passage
 LANES = ("dense", "sentence", "bm25", "bm25_en", "bm25_chars", "symbol", "structure")
 MISSING_RANK = 1000.0
 _QUESTION_TYPES = ("who", "what_list", "action", "year", "symbol", "en", "programme", "resolution")
-_RESOLUTION_WORDS = re.compile(
-    r"决议|大会|安理会|会员国|缔约国|resolution|general assembly|security council|states", re.I
-)
 
 NAMES: tuple[str, ...] = (
     *(f"{lane}_score" for lane in LANES),
@@ -56,7 +52,7 @@ def question_flags(query: Query) -> list[float]:
         float(bool(query.symbols)),
         float(query.lang == "en"),
         float(query.about_programme),
-        float(bool(_RESOLUTION_WORDS.search(query.text))),
+        float(query.about_resolutions),
     ]
 
 

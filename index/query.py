@@ -41,6 +41,10 @@ _LIST_ASK = re.compile(r"包括哪些|有哪些|哪些(工作|活动|措施|方�
 _PROGRAMME_WORDS = re.compile(
     r"方案|次级方案|裁军厅|裁军事务厅|秘书处|指标|预期成绩|programme|office|secretariat|indicator", re.I
 )
+# words of a question about resolutions (the General Assembly, the Council, States)
+_RESOLUTION_WORDS = re.compile(
+    r"决议|大会|安理会|会员国|缔约国|resolution|general assembly|security council|states", re.I
+)
 # a sub-programme or branch named ("次级方案", "常规武器处", "branch"; not 秘书处, the Secretariat)
 _NAMES_A_UNIT = re.compile(r"次级方案|sub-?programme|(?<!秘书)处|branch", re.I)
 # the part of a programme text a question asks for (its passage kind), by what it says: an objective
@@ -94,6 +98,7 @@ class Query:
     asks_list: bool = False  # "what does ... include": the answer is a list
     asks_for: tuple[str, ...] = ()  # the programme passage kinds it asks for ("objective", "indicator"...)
     about_programme: bool = False  # it names the programme's own words (方案, 裁军厅, indicator...)
+    about_resolutions: bool = False  # it names resolutions' words (决议, 大会, States...)
     names_unit: bool = False  # it says sub-programme or branch (the structure lane then reads titles)
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     notices: tuple[str, ...] = ()
@@ -135,6 +140,7 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
     translated = _translations(text, config) if not zh and config.lexicon else ()
     associated = _associations(tokens, config) if zh and config.associations else ()
     symbols = tuple(symbol_keys(text))
+    names_unit = bool(_NAMES_A_UNIT.search(text))
     return Query(
         text=text,
         lang="zh" if zh else "en",
@@ -150,9 +156,10 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
         actions=tuple(name for name, pattern in _ACTION_VERBS.items() if pattern.search(text)),
         year=_year(text),
         asks_list=bool(_LIST_ASK.search(text)),
-        asks_for=asked_roles(text),
+        asks_for=asked_roles(text, names_unit),
         about_programme=bool(_PROGRAMME_WORDS.search(text)),
-        names_unit=bool(_NAMES_A_UNIT.search(text)),
+        about_resolutions=bool(_RESOLUTION_WORDS.search(text)),
+        names_unit=names_unit,
         vector=vector,
         notices=tuple(notices),
     )
@@ -173,10 +180,11 @@ def names_only(text: str, symbols: Sequence[str] | None = None) -> bool:
     return bool(found) and not _SYMBOL_WRAPPING.sub("", strip_symbols(text))
 
 
-def asked_roles(text: str) -> tuple[str, ...]:
+def asked_roles(text: str, names_unit: bool | None = None) -> tuple[str, ...]:
     """The programme passage kinds a question asks for: "第一个次级方案的目标是什么？" -> objective,
-    "怎样衡量…" -> indicator, "次级方案3由哪个处执行？" -> strategy (the paragraph naming the unit)."""
-    named = bool(_NAMES_A_UNIT.search(text))
+    "怎样衡量…" -> indicator, "次级方案3由哪个处执行？" -> strategy (the paragraph naming the unit).
+    ``names_unit``: whether it names a sub-programme or branch, when already found."""
+    named = bool(_NAMES_A_UNIT.search(text)) if names_unit is None else names_unit
     return tuple(
         kind for kind, (pattern, needs_unit) in _ROLE_ASKS.items() if pattern.search(text) and (named or not needs_unit)
     )

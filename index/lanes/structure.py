@@ -63,7 +63,7 @@ class StructureLane:
         self.states_who: list[int] = []
         self.sub_of: list[str | None] = []
         self.by_kind: dict[str, list[int]] = {}
-        self.names: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self.names: dict[str, dict[str, frozenset[str]]] = {}  # sub-programme -> title or branch -> tokens
         for row, p in enumerate(passages):
             self.by_kind.setdefault(p.kind, []).append(row)
             sub = subprogramme_of(p)
@@ -77,13 +77,12 @@ class StructureLane:
 
     def _learn_names(self, sub: str, p: Passage) -> None:
         """The title of sub-programme ``sub`` and the branch that executes it (text and tokens)."""
-        known = self.names.setdefault(sub, [])
+        known = self.names.setdefault(sub, {})
         found = [re.sub(r"\(.*?\)|次级方案\s*\d", "", p.subprogramme).strip()]
         found += [re.sub(r"处$", "", m) for m in _EXECUTED_BY.findall(p.text) if "和" not in m]
         for name in found:
-            entry = (name, frozenset(tokenize(name)))
-            if name and entry not in known:
-                known.append(entry)
+            if name and name not in known:
+                known[name] = frozenset(tokenize(name))
 
     def with_config(self, config: SearchConfig) -> StructureLane:
         lane = copy.copy(self)
@@ -121,7 +120,7 @@ class StructureLane:
         return [
             sub
             for sub, names in self.names.items()
-            if any(text in query.text or tokens <= words for text, tokens in names)
+            if any(text in query.text or tokens <= words for text, tokens in names.items())
         ]
 
 
