@@ -19,6 +19,9 @@ from unqa.model import Answer, AnswerItem, Hit, Passage
 
 RANK_PRIOR = (0.2, 0.05, 0.0)
 
+_NUMERALS = "一二三四五六七八九十百千万两"
+_COUNTED = "(名|个|位|人|次|枚|项|件|国|天|周(?!年))"
+_MONTHS = "(January|February|March|April|May|June|July|August|September|October|November|December)"
 # (question pattern, evidence a passage must show for it)
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "place": (
@@ -41,15 +44,22 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
     ),
+    "day": (  # a day, not only a year: 哪一天 is answered by 2021年1月22日, not by 2021年
+        re.compile(r"哪一?天|哪一日|几月几[日号]|具体日期|\bwhich day\b|\bwhat date\b|\bon what date\b", re.I),
+        re.compile(rf"\d{{1,2}}\s*[日号]|\b\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}\b", re.I),
+    ),
     "money": (
-        re.compile(r"预算|经费|多少钱|金额|美元|资金数额|budget|how much money|cost|funding amount|dollars", re.I),
+        re.compile(  # an amount: "the sources of its funding" (经费来源) ask for none
+            r"预算|经费(?!来源|筹措)|多少钱|金额|美元|资金数额|budget|how much money|cost|funding amount|dollars", re.I
+        ),
         re.compile(r"美元|\$|dollars?|预算[^。]*\d", re.I),
     ),
     "count": (
         re.compile(r"多少(名|个|位|人|次|枚|项|件)|几(名|位|个人)|一共有多少|\bhow many\b", re.I),
-        re.compile(
-            r"\d+\s*[多余]?\s*(名|个|位|人|次|枚|项|件|国)|[一二三四五六七八九十百千万两]+[多余]?(名|个|位|人|次|枚|项|件)|"
-            r"\b\d+\s+(staff|people|posts|States)\b",
+        re.compile(  # a number of things: not an ordinal (第十二次), not the article 一 (一个, 一项)
+            rf"(?<![第\d])\d+\s*[多余]?\s*{_COUNTED}|"
+            rf"(?<![第{_NUMERALS}])([二两三四五六七八九十百千万][{_NUMERALS}]*|一[{_NUMERALS}]+)[多余]?{_COUNTED}|"
+            r"\b\d[\d,]*\s+(staff|people|posts|States|Member States|countries|experts|members|days|weeks)\b",
             re.I,
         ),
     ),
@@ -60,6 +70,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "person": (
         re.compile(
             r"谁是|是谁(?!干|做|发动|实施|所为)|姓名|名字|哪位|who (is|was)(?! (responsible|in charge))|"
+            r"\bwho (will )?(chairs?|chaired|heads?|headed|leads?|led|presides?|presided|directs?|directed)\b|"
             r"name of the (head|director|chair)",
             re.I,
         ),

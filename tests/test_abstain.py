@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from index import abstain
+from index.answer import type_unmet
+from unqa.model import Citation, Hit, Passage
 
 
 def test_shipped_model_loads_with_its_own_threshold() -> None:
@@ -21,3 +25,31 @@ def test_hard_rules_abstain_whatever_the_probability() -> None:
     assert not model.abstains(confident)
     assert model.abstains(confident | {"type_unmet": 1.0})
     assert model.abstains(confident | {"n_tokens": 0.0})
+
+
+def _hits(*texts: str) -> list[Hit]:
+    cite = Citation("A/RES/80/1", "", ("A/RES/80/1",), "执行部分第 1 段", "A_RES_80_1.xml")
+    return [Hit(Passage(f"A/RES/80/1#op{i}", t, "operative", cite), 1.0, i) for i, t in enumerate(texts, start=1)]
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "unmet"),
+    [
+        # a count needs a number of things: an ordinal (第十二次) or the article 一 (一个, 一项) is not one
+        ("非洲和平与裁军区域中心有多少名工作人员？", ["根据集束弹药公约缔约国第十二次会议的任务规定，"], True),
+        ("非洲和平与裁军区域中心有多少名工作人员？", ["在其专家组的协助下，制定一个与各国进行外联的方案"], True),
+        ("非洲和平与裁军区域中心有多少名工作人员？", ["欢迎区域中心三十周年庆祝活动"], True),
+        ("已有多少个国家接受了禁止地雷公约的义务？", ["满意地注意到已有164个国家批准或加入《公约》"], False),
+        ("How many days should the Commission meet?", ["专门用3天时间探讨委员会工作"], False),
+        ("裁军研究金方案培训了多少名官员？", ["方案培训了一百多名官员"], False),
+        # "which day" needs a day, not only a year
+        ("《东南亚无核武器区条约》是在哪一天签署的？", ["欢迎2023年举行的会议"], True),
+        ("武器贸易条约哪一天开始生效？", ["《条约》于2013年4月2日获得大会通过"], False),
+        # "who chairs" asks for a person; "concerns about funding sources" asks for no amount
+        ("Who chairs the Advisory Board on Disarmament Matters?", ["大会注意到咨询委员会的工作"], True),
+        ("Who chairs the Advisory Board on Disarmament Matters?", ["委员会主席罗伯特·弗洛伊德先生"], False),
+        ("大会对裁军研究所的经费来源有什么担忧？", ["关切研究所依赖自愿捐款"], False),
+    ],
+)
+def test_answer_types_need_their_evidence(question: str, texts: list[str], unmet: bool) -> None:
+    assert type_unmet(question, _hits(*texts)) is unmet

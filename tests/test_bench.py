@@ -144,7 +144,18 @@ def test_targets_ok_miss_and_missing() -> None:
     assert rows["programme ingest + build, cold cache (s)"]["status"] == "MISS"
     key = "ANN recall@10 at scale, uniform random vectors"
     assert rows[key]["status"] == "MISS" and "N=1,000" in rows[key]["note"]
+    assert rows["embedding in build / raw encoder, resolutions"]["status"] == "n/a"
     assert rows["BM25 p95 at scale (ms)"]["status"] == "MISS"
+
+
+def test_resolutions_embedding_ratio_counts_only_when_the_build_embedded_its_texts() -> None:
+    def status(embedded: int) -> str:
+        emb = {"ratio_to_raw": 0.93, "cold_cache": False, "embedded_cold": embedded, "texts": 1000}
+        rows = {r["target"]: r for r in evaluate({"resolutions": {"embedding": emb}})}
+        return rows["embedding in build / raw encoder, resolutions"]["status"]
+
+    assert status(0) == "n/a"  # a rebuild from a warm cache says nothing of the embedding rate
+    assert status(4722) == "OK"
 
 
 def test_run_bench_json_shape(fake_encoder: FakeEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -106,6 +106,14 @@ def test_term_matching_is_case_insensitive_and_longest_first() -> None:
     assert out.endswith('<mark class="unqa-term">CLUSTER</mark>')
 
 
+def test_english_terms_mark_whole_words_and_never_inside_one() -> None:
+    out = highlight("Encourages States; shares arms, firearms", terms=["encourage", "arms"])
+    assert out.startswith('<mark class="unqa-term">Encourages</mark> States')
+    assert "shares" in out and "fire<mark" not in out and "firearms" in out
+    assert '<mark class="unqa-term">arms</mark>,' in out
+    assert highlight("裁军事务厅", terms=["裁军"]) == '<mark class="unqa-term">裁军</mark>事务厅'
+
+
 def test_answer_not_in_text_marks_nothing_but_terms() -> None:
     assert "unqa-answer" not in highlight("裁军", answer="别的句子。", terms=[])
 

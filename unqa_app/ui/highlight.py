@@ -72,11 +72,19 @@ def escape(text: str) -> str:
     return html.escape(text or "", quote=True)
 
 
+def _term_regex(term: str) -> str:
+    """A Chinese term matches anywhere; a Latin one matches from a word's start to that word's end, so
+    "encourage" marks the whole of "Encourages" and never the inside of another word."""
+    if _CJK.search(term):
+        return re.escape(term)
+    return rf"(?<!\w){re.escape(term)}\w*"
+
+
 def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     uniq = sorted({t for t in terms if t}, key=len, reverse=True)
     if not uniq:
         return None
-    return re.compile("|".join(re.escape(t) for t in uniq), re.IGNORECASE)
+    return re.compile("|".join(_term_regex(t) for t in uniq), re.IGNORECASE)
 
 
 def _mark_terms(segment: str, pattern: re.Pattern[str] | None) -> str:
