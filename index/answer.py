@@ -38,11 +38,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "time": (
         re.compile(r"什么时候|何时|哪一?年|几月|日期|截止|\bwhen\b|what year|what date|deadline", re.I),
-        re.compile(
-            r"\d{4}\s*年|\d{1,2}\s*月|\b(19|20)\d{2}\b|January|February|March|April|May|June|July|"
-            r"August|September|October|November|December",
-            re.I,
-        ),
+        re.compile(rf"\d{{4}}\s*年|\d{{1,2}}\s*月|\b(19|20)\d{{2}}\b|{_MONTHS}", re.I),
     ),
     "day": (  # a day, not only a year: 哪一天 is answered by 2021年1月22日, not by 2021年
         re.compile(r"哪一?天|哪一日|几月几[日号]|具体日期|\bwhich day\b|\bwhat date\b|\bon what date\b", re.I),

@@ -150,7 +150,7 @@ def test_targets_ok_miss_and_missing() -> None:
 
 def test_resolutions_embedding_ratio_counts_only_when_the_build_embedded_its_texts() -> None:
     def status(embedded: int) -> str:
-        emb = {"ratio_to_raw": 0.93, "cold_cache": False, "embedded_cold": embedded, "texts": 1000}
+        emb = {"ratio_to_raw": 0.93, "cold_cache": False, "embedded_cold": embedded}
         rows = {r["target"]: r for r in evaluate({"resolutions": {"embedding": emb}})}
         return rows["embedding in build / raw encoder, resolutions"]["status"]
 
