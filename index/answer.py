@@ -79,15 +79,55 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
+# (what a "when" question asks about, the words a sentence dating that event uses): "when did the Treaty
+# enter into force" is not answered by a sentence dating another act ("回顾其1968年6月12日第2373号决议")
+EVENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "in_force": (re.compile(r"生效|into force", re.I), re.compile(r"生效|into force", re.I)),
+    "signed": (re.compile(r"签署|签订|签字|\bsign(ed)?\b", re.I), re.compile(r"签署|签订|签字|signed|signature", re.I)),
+    "built": (
+        re.compile(r"建成|竣工|落成|建造|\b(built|completed|constructed)\b", re.I),
+        re.compile(r"建成|竣工|落成|建造|built|completed|constructed", re.I),
+    ),
+    "held": (
+        re.compile(r"召开|举行|开幕|\b(hold|held|convened?|take place|took place)\b", re.I),
+        re.compile(r"召开|举行|开幕|held|convened|take place|took place", re.I),
+    ),
+    "founded": (
+        re.compile(r"成立|创建|创立|\b(founded|established|created|set up)\b", re.I),
+        re.compile(r"成立|创建|创立|设立|建立|founded|established|created", re.I),
+    ),
+    "launched": (re.compile(r"启动|发起|\blaunch(ed)?\b", re.I), re.compile(r"启动|发起|launched", re.I)),
+    "joined": (
+        re.compile(r"加入|\b(join(ed)?|accede[ds]?)\b", re.I),
+        re.compile(r"加入|批准|accession|acceded|joined|ratif", re.I),
+    ),
+}
+_DATED = ("time", "day")
+
+
 def asked_types(question: str) -> list[str]:
     return [name for name, (ask, _) in ANSWER_TYPES.items() if ask.search(question)]
 
 
+def asked_events(question: str) -> list[re.Pattern[str]]:
+    """The wording a sentence must share to date what the question asks about (empty: any date will do)."""
+    return [words for ask, words in EVENTS.values() if ask.search(question)]
+
+
+def states(evidence: re.Pattern[str], events: Sequence[re.Pattern[str]], passage: Passage) -> bool:
+    """The passage states the fact: anywhere in it, or for an event, in a sentence naming the event."""
+    if not events:
+        return bool(evidence.search(passage.text))
+    return any(evidence.search(s) and any(e.search(s) for e in events) for s in split_sentences(passage.text))
+
+
 def type_unmet(question: str, hits: Sequence[Hit], depth: int = 3) -> bool:
     """True when the question asks for a kind of fact that none of the top passages states."""
+    events = asked_events(question)
     for name in asked_types(question):
         evidence = ANSWER_TYPES[name][1]
-        if not any(evidence.search(h.passage.text) for h in hits[:depth]):
+        needed = events if name in _DATED else []
+        if not any(states(evidence, needed, h.passage) for h in hits[:depth]):
             return True
     return False
 

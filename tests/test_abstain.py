@@ -44,7 +44,15 @@ def _hits(*texts: str) -> list[Hit]:
         ("裁军研究金方案培训了多少名官员？", ["方案培训了一百多名官员"], False),
         # "which day" needs a day, not only a year
         ("《东南亚无核武器区条约》是在哪一天签署的？", ["欢迎2023年举行的会议"], True),
-        ("武器贸易条约哪一天开始生效？", ["《条约》于2013年4月2日获得大会通过"], False),
+        ("武器贸易条约哪一天开始生效？", ["回顾《武器贸易条约》于2014年12月24日生效"], False),
+        # a "when" question about an event needs a sentence dating that event, not another act
+        ("武器贸易条约哪一天开始生效？", ["《条约》于2013年4月2日获得大会通过。2014年12月24日生效"], False),
+        ("武器贸易条约哪一天开始生效？", ["《条约》于2013年4月2日获得大会通过"], True),
+        ("《不扩散核武器条约》是哪一天生效的？", ["回顾其1968年6月12日第2373(XXII)号决议"], True),
+        ("When did the TPNW enter into force?", ["欢迎《条约》于2021年1月22日生效"], False),
+        ("联合国总部大楼是哪一年建成的？", ["决定正式会议将于2026年初在联合国总部举行"], True),
+        ("核裁军问题大会高级别会议是在哪一天召开的？", ["回顾于2013年9月26日举行核裁军问题大会高级别会议"], False),
+        ("瓦努阿图什么时候加入了禁止集束弹药的公约？", ["欢迎瓦努阿图于2025年9月5日加入《公约》"], False),
         # "who chairs" asks for a person; "concerns about funding sources" asks for no amount
         ("Who chairs the Advisory Board on Disarmament Matters?", ["大会注意到咨询委员会的工作"], True),
         ("Who chairs the Advisory Board on Disarmament Matters?", ["委员会主席罗伯特·弗洛伊德先生"], False),
