@@ -8,7 +8,7 @@ answered with an abstention instead of a weak passage."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.lanes.sentence import SentenceLane
@@ -37,7 +37,11 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "time": (
-        re.compile(r"什么时候|何时|哪一?年|几月|日期|截止|\bwhen\b|what year|what date|deadline", re.I),
+        re.compile(  # "when" asks for a time opening the question or its clause, not in "use when they ask"
+            r"什么时候|何时|哪一?年|几月|日期|截止|what year|what date|deadline|"
+            r"^when\b|\bwhen (did|was|were|will|is|are|does|do|has|have|should|must)\b",
+            re.I,
+        ),
         re.compile(rf"\d{{4}}\s*年|\d{{1,2}}\s*月|\b(19|20)\d{{2}}\b|{_MONTHS}", re.I),
     ),
     "day": (  # a day, not only a year: 哪一天 is answered by 2021年1月22日, not by 2021年
@@ -114,11 +118,19 @@ def asked_events(question: str) -> list[re.Pattern[str]]:
     return [words for ask, words in EVENTS.values() if ask.search(question)]
 
 
-def states(evidence: re.Pattern[str], events: Sequence[re.Pattern[str]], passage: Passage) -> bool:
-    """The passage states the fact: anywhere in it, or for an event, in a sentence naming the event."""
+def states(evidence: re.Pattern[str], events: Sequence[re.Pattern[str]], text: str) -> bool:
+    """The text states the fact: anywhere in it, or for an event, in a sentence naming the event."""
     if not events:
-        return bool(evidence.search(passage.text))
-    return any(evidence.search(s) and any(e.search(s) for e in events) for s in split_sentences(passage.text))
+        return bool(evidence.search(text))
+    return any(evidence.search(s) and any(e.search(s) for e in events) for s in split_sentences(text))
+
+
+def states_asked(question: str) -> Callable[[str], bool] | None:
+    """A test of whether a text states every kind of fact the question asks for (None: it asks none)."""
+    names, events = asked_types(question), asked_events(question)
+    if not names:
+        return None
+    return lambda text: all(states(ANSWER_TYPES[n][1], events if n in _DATED else [], text) for n in names)
 
 
 def type_unmet(question: str, hits: Sequence[Hit], depth: int = 3) -> bool:
@@ -127,7 +139,7 @@ def type_unmet(question: str, hits: Sequence[Hit], depth: int = 3) -> bool:
     for name in asked_types(question):
         evidence = ANSWER_TYPES[name][1]
         needed = events if name in _DATED else []
-        if not any(states(evidence, needed, h.passage) for h in hits[:depth]):
+        if not any(states(evidence, needed, h.passage.text) for h in hits[:depth]):
             return True
     return False
 
@@ -172,11 +184,15 @@ def choose(
     row_of: dict[str, int],
     stats: TermStats,
     margin: float,
+    states_fact: bool = False,
 ) -> tuple[Answer | None, int]:
     """The answer sentence and the rank (0-based) of the passage it comes from. It comes from the first
     hit unless a sentence of another top passage is better by more than ``margin`` (the caller then
-    ranks that passage first)."""
+    ranks that passage first). With ``states_fact``, a question asking for a kind of fact (a date, a
+    count...) is answered by a sentence stating it, where one of the top passages has one."""
     found = candidates(query, hits, sentences, row_of, stats)
+    test = states_asked(query.text) if states_fact else None
+    found = [c for c in found if test is not None and test(c.text)] or found
     if not found:
         return (Answer(hits[0].passage.text, hits[0].passage.id), 0) if hits else (None, 0)
     best = max(found, key=lambda c: (c.score, -c.rank))

@@ -329,7 +329,9 @@ class Searcher:
         answer = None
         if hits and not abstained:
             pool = hits[:1] if _named_first(query, config) else hits  # the named document answers
-            answer, at = answers.choose(query, pool, self.lanes.sentence, self._row, self.stats, config.answer_margin)
+            answer, at = answers.choose(
+                query, pool, self.lanes.sentence, self._row, self.stats, config.answer_margin, config.answer_states_fact
+            )
             hits = _promote(hits, at)
             answer = answers.list_answer(query, hits[0], self.strategy_list(hits[0].passage)) or answer
         return SearchResponse(
