@@ -25,7 +25,8 @@ from unqa.symbols import strip_symbols, symbol_keys
 logger = logging.getLogger(__name__)
 
 _ACTION_VERBS = {
-    "request": re.compile(r"请求?|要求|\brequests?\b|\basks?\b", re.I),
+    # 请 as the Assembly's request, not the user's politeness (请问, 请列出, 请说明…)
+    "request": re.compile(r"请(?!问|列|说|介绍|告诉|简|解释|概述|描述|给出)求?|要求|\brequests?\b|\basks?\b", re.I),
     "urge": re.compile(r"敦促|促请|吁请|呼吁|\burges?\b|\bcalls? (up)?on\b", re.I),
     "decide": re.compile(r"决定|\bdecides?\b|\bdecided\b", re.I),
     "invite": re.compile(r"邀请|请[^。]{0,3}邀|\binvites?\b", re.I),

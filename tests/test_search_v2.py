@@ -31,6 +31,8 @@ def test_query_is_analysed_once_with_everything_the_lanes_need() -> None:
     zh = _query("大会第80届会议敦促各国做什么？")
     assert zh.lang == "zh" and zh.year == 2025 and "urge" in zh.actions
     assert not _query("What is the objective?", SearchConfig(glossary=False)).glossary
+    assert _query("请问大会请秘书长做什么？").actions == ("request",)  # 请问 is politeness, the second 请 a request
+    assert _query("请列出常规武器次级方案的战略").actions == ()
 
 
 def test_every_lane_answers_with_a_named_run(searcher: Searcher) -> None:
