@@ -125,23 +125,25 @@ def states(evidence: re.Pattern[str], events: Sequence[re.Pattern[str]], text: s
     return any(evidence.search(s) and any(e.search(s) for e in events) for s in split_sentences(text))
 
 
+def states_type(name: str, events: Sequence[re.Pattern[str]], text: str) -> bool:
+    """The text states a fact of type ``name`` (a date: of one of ``events``, when the question names any)."""
+    return states(ANSWER_TYPES[name][1], events if name in _DATED else [], text)
+
+
 def states_asked(question: str) -> Callable[[str], bool] | None:
     """A test of whether a text states every kind of fact the question asks for (None: it asks none)."""
     names, events = asked_types(question), asked_events(question)
     if not names:
         return None
-    return lambda text: all(states(ANSWER_TYPES[n][1], events if n in _DATED else [], text) for n in names)
+    return lambda text: all(states_type(n, events, text) for n in names)
 
 
 def type_unmet(question: str, hits: Sequence[Hit], depth: int = 3) -> bool:
     """True when the question asks for a kind of fact that none of the top passages states."""
     events = asked_events(question)
-    for name in asked_types(question):
-        evidence = ANSWER_TYPES[name][1]
-        needed = events if name in _DATED else []
-        if not any(states(evidence, needed, h.passage.text) for h in hits[:depth]):
-            return True
-    return False
+    return any(
+        not any(states_type(name, events, h.passage.text) for h in hits[:depth]) for name in asked_types(question)
+    )
 
 
 LEAD_IN = re.compile(r"[：:]\s*$")
@@ -192,7 +194,8 @@ def choose(
     count...) is answered by a sentence stating it, where one of the top passages has one."""
     found = candidates(query, hits, sentences, row_of, stats)
     test = states_asked(query.text) if states_fact else None
-    found = [c for c in found if test is not None and test(c.text)] or found
+    if test is not None:
+        found = [c for c in found if test(c.text)] or found
     if not found:
         return (Answer(hits[0].passage.text, hits[0].passage.id), 0) if hits else (None, 0)
     best = max(found, key=lambda c: (c.score, -c.rank))
