@@ -35,10 +35,11 @@ FEATURES = (
 
 
 def features(
-    query: Query, hits: Sequence[Hit], runs: dict[str, Run], stats: TermStats, token_set: Callable
+    query: Query, hits: Sequence[Hit], runs: dict[str, Run], stats: TermStats, token_set: Callable, named_share: float
 ) -> dict[str, float]:
     """What the decision looks at: how close the best passages are, how much of the question the
-    corpus knows at all, and whether the question asks for a kind of fact none of them states."""
+    corpus knows at all, and whether the question asks for a kind of fact none of them states (about
+    the treaty it names: ``SearchConfig.treaty_named_share``)."""
     dense = sorted(fusion.dense_side(runs).values(), reverse=True)
     q = query.content_tokens()
     lexical = max((stats.coverage(q, set(token_set(h.passage.text))) for h in hits[:3]), default=0.0)
@@ -55,7 +56,7 @@ def features(
         "n_tokens": float(len(query.tokens)),
         "is_en": float(query.lang == "en"),
         "has_terms": float(bool(query.glossary or query.translated)),
-        "type_unmet": float(type_unmet(query.text, hits)),
+        "type_unmet": float(type_unmet(query, hits, named_share)),
         "symbol": float(bool(runs.get("symbol") and runs["symbol"].scores)),
         "structure": float(bool(runs.get("structure") and runs["structure"].scores)),
     }

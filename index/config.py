@@ -57,6 +57,7 @@ class SearchConfig:
     duplicate_similarity: float = 0.7  # near-identical paragraphs of a series (bigram Jaccard): the newest first
     answer_margin: float = 0.1  # a sentence of another top passage must beat hit 1's best by this to lead
     answer_states_fact: bool = True  # a question asking for a date, a count...: answered by a sentence stating one
+    treaty_named_share: float = 0.8  # a fact about a treaty the question names: its passage shows this much of the name
     # abstention (rules used when no learned abstention model is present)
     abstain_dense_zh: float = 0.85
     abstain_dense_en: float = 0.72

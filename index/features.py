@@ -45,7 +45,7 @@ NAMES: tuple[str, ...] = (
 
 def question_flags(query: Query) -> list[float]:
     return [
-        float(any(w in query.text for w in ("谁", "哪个部门", "who", "which office"))),
+        float(query.asks_who),
         float(query.asks_list),
         float(bool(query.actions)),
         float(query.year is not None),

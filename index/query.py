@@ -59,6 +59,51 @@ _ROLE_ASKS = {
 }
 
 
+_WHO_WORDS = ("谁", "哪个部门", "who", "which office")  # as a plain substring, as the ranker was trained
+# the kind of fact a question asks for (a place, a date, an amount, a person...): the answer step and the
+# abstention then need a passage stating one (the evidence each needs is ``index.answer.FACT_EVIDENCE``)
+FACT_ASKS: dict[str, re.Pattern[str]] = {
+    "place": re.compile(
+        r"哪个?(城市|地方)|在哪里|在哪儿|何处|设在|位于|总部|地址|"
+        r"\bwhere (is|are)\b|which city|located|headquarter",
+        re.I,
+    ),
+    "time": re.compile(  # "when" asks for a time opening the question or its clause, not in "use when they ask"
+        r"什么时候|何时|哪一?年|几月|日期|截止|what year|what date|deadline|"
+        r"^when\b|\bwhen (did|was|were|will|is|are|does|do|has|have|should|must)\b",
+        re.I,
+    ),
+    # a day, not only a year: 哪一天 is answered by 2021年1月22日, not by 2021年
+    "day": re.compile(r"哪一?天|哪一日|几月几[日号]|具体日期|\bwhich day\b|\bwhat date\b|\bon what date\b", re.I),
+    "money": re.compile(  # an amount: "the sources of its funding" (经费来源) ask for none
+        r"预算|经费(?!来源|筹措)|多少钱|金额|美元|资金数额|budget|how much money|cost|funding amount|dollars", re.I
+    ),
+    "count": re.compile(r"多少(名|个|位|人|次|枚|项|件)|几(名|位|个人)|一共有多少|\bhow many\b", re.I),
+    "contact": re.compile(r"电话|传真|电子邮件|邮箱|网址|\b(tele)?phone\b|\bfax\b|e-?mail|website address", re.I),
+    "person": re.compile(
+        r"谁是|是谁(?!干|做|发动|实施|所为)|姓名|名字|哪位|who (is|was)(?! (responsible|in charge))|"
+        r"\bwho (will )?(chairs?|chaired|heads?|headed|leads?|led|presides?|presided|directs?|directed)\b|"
+        r"name of the (head|director|chair)",
+        re.I,
+    ),
+}
+# a treaty or convention named in the question: a count or a date must then be of that instrument
+_INSTRUMENT_ZH = re.compile(r"《([^》]{2,40}(?:条约|公约|议定书|协定))》")
+_INSTRUMENT_EN = re.compile(
+    r"\b((?:[A-Z][\w()-]*\s+)*(?:Treaty|Convention|Protocol)(?:\s+(?:on|of|for|against|the|and|to|[A-Z][\w()-]*))*)"
+)
+# the event a question about a time asks about: a date must then be that event's (``index.answer.EVENT_WORDS``)
+EVENT_ASKS: dict[str, re.Pattern[str]] = {
+    "in_force": re.compile(r"生效|into force", re.I),
+    "signed": re.compile(r"签署|签订|签字|\bsign(ed)?\b", re.I),
+    "built": re.compile(r"建成|竣工|落成|建造|\b(built|completed|constructed)\b", re.I),
+    "held": re.compile(r"召开|举行|开幕|\b(hold|held|convened?|take place|took place)\b", re.I),
+    "founded": re.compile(r"成立|创建|创立|\b(founded|established|created|set up)\b", re.I),
+    "launched": re.compile(r"启动|发起|\blaunch(ed)?\b", re.I),
+    "joined": re.compile(r"加入|\b(join(ed)?|accede[ds]?)\b", re.I),
+}
+
+
 def normalize_question(text: str) -> str:
     """Control, format, surrogate, private-use and unassigned characters (Unicode category C*) become
     spaces; runs of white space become one space."""
@@ -101,6 +146,10 @@ class Query:
     about_programme: bool = False  # it names the programme's own words (方案, 裁军厅, indicator...)
     about_resolutions: bool = False  # it names resolutions' words (决议, 大会, States...)
     names_unit: bool = False  # it says sub-programme or branch (the structure lane then reads titles)
+    asks_who: bool = False  # who / which office does something (a ranker feature: the unit, not a fact)
+    asks_facts: tuple[str, ...] = ()  # kinds of fact it asks for ("time", "count"...: ``FACT_ASKS``)
+    asks_events: tuple[str, ...] = ()  # events whose date it asks for ("in_force"...: ``EVENT_ASKS``)
+    instruments: tuple[str, ...] = ()  # treaties it names, as written ("佩林达巴条约", "Arms Trade Treaty")
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     notices: tuple[str, ...] = ()
 
@@ -154,16 +203,30 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
         associated=associated,
         symbols=symbols,
         names_only=names_only(text, symbols),
-        actions=tuple(name for name, pattern in _ACTION_VERBS.items() if pattern.search(text)),
+        actions=_matching(_ACTION_VERBS, text),
         year=_year(text),
         asks_list=bool(_LIST_ASK.search(text)),
         asks_for=asked_roles(text, names_unit),
         about_programme=bool(_PROGRAMME_WORDS.search(text)),
         about_resolutions=bool(_RESOLUTION_WORDS.search(text)),
         names_unit=names_unit,
+        asks_who=any(w in text for w in _WHO_WORDS),
+        asks_facts=_matching(FACT_ASKS, text),
+        asks_events=_matching(EVENT_ASKS, text),
+        instruments=named_instruments(text),
         vector=vector,
         notices=tuple(notices),
     )
+
+
+def named_instruments(text: str) -> tuple[str, ...]:
+    """Treaties and conventions the question names: 《…条约》 in Chinese, "… Treaty / Convention on …" in English."""
+    found = _INSTRUMENT_ZH.findall(text) or _INSTRUMENT_EN.findall(text)
+    return tuple(dict.fromkeys(name.strip() for name in found if name.strip()))
+
+
+def _matching(patterns: dict[str, re.Pattern[str]], text: str) -> tuple[str, ...]:
+    return tuple(name for name, pattern in patterns.items() if pattern.search(text))
 
 
 _SYMBOL_WRAPPING = re.compile(

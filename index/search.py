@@ -26,7 +26,7 @@ from index import terms as term_stats
 from index.config import Filters, SearchConfig
 from index.encoders import Encoder, load_encoder
 from index.engines import open_engine
-from index.engines.base import passes, row_fields
+from index.engines.base import row_fields, row_mask
 from index.fingerprint import check_fingerprint
 from index.lanes import bm25
 from index.lanes.base import Run, Selection
@@ -243,7 +243,8 @@ class Searcher:
         config = config or SearchConfig()
         query = self.analyse(question, config)
         runs = self.runs(query, config)
-        return abstain.features(query, self._ranked_hits(query, runs, config, k), runs, self.stats, self.token_set)
+        hits = self._ranked_hits(query, runs, config, k)
+        return abstain.features(query, hits, runs, self.stats, self.token_set, config.treaty_named_share)
 
     def _selection(self, filters: Filters | None) -> Selection | None:
         if filters is None or filters.is_empty():
@@ -251,7 +252,7 @@ class Searcher:
         mask = self._masks.get(filters)
         if mask is None:  # one pass over the rows per distinct filter (the app repeats its filters)
             _bound(self._masks)
-            mask = self._masks[filters] = np.array([passes(f, filters) for f in self._fields], dtype=np.float32)
+            mask = self._masks[filters] = row_mask(self._fields, filters)
         return Selection(filters, mask)
 
     def _one(
@@ -330,7 +331,14 @@ class Searcher:
         if hits and not abstained:
             pool = hits[:1] if _named_first(query, config) else hits  # the named document answers
             answer, at = answers.choose(
-                query, pool, self.lanes.sentence, self._row, self.stats, config.answer_margin, config.answer_states_fact
+                query,
+                pool,
+                self.lanes.sentence,
+                self._row,
+                self.stats,
+                config.answer_margin,
+                config.answer_states_fact,
+                config.treaty_named_share,
             )
             hits = _promote(hits, at)
             answer = answers.list_answer(query, hits[0], self.strategy_list(hits[0].passage)) or answer
@@ -350,7 +358,7 @@ class Searcher:
     def _abstains(
         self, query: Query, hits: list[Hit], runs: dict[str, Run], config: SearchConfig
     ) -> tuple[bool, dict[str, float]]:
-        features = abstain.features(query, hits, runs, self.stats, self.token_set)
+        features = abstain.features(query, hits, runs, self.stats, self.token_set, config.treaty_named_share)
         if self._abstainer is not None and config.mode == "hybrid":
             return self._abstainer.abstains(features, config.abstain_threshold), features
         return abstain.rules(query, hits, features, config), features

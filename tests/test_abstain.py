@@ -7,7 +7,9 @@ import json
 import pytest
 
 from index import abstain
-from index.answer import type_unmet
+from index.answer import EVENT_WORDS, FACT_EVIDENCE, type_unmet
+from index.config import SearchConfig
+from index.query import EVENT_ASKS, FACT_ASKS, analyse, clean_query
 from unqa.model import Citation, Hit, Passage
 
 
@@ -60,4 +62,71 @@ def _hits(*texts: str) -> list[Hit]:
     ],
 )
 def test_answer_types_need_their_evidence(question: str, texts: list[str], unmet: bool) -> None:
-    assert type_unmet(question, _hits(*texts)) is unmet
+    assert type_unmet(_query(question), _hits(*texts)) is unmet
+
+
+def _query(question: str):
+    text, notices = clean_query(question)
+    return analyse(text, notices, SearchConfig(glossary=False, lexicon=False, associations=False))
+
+
+def test_every_kind_of_fact_asked_has_its_evidence() -> None:
+    """The question side (``Query``) and the evidence side (the answer step) name the same kinds and events."""
+    assert list(FACT_ASKS) == list(FACT_EVIDENCE) and list(EVENT_ASKS) == list(EVENT_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("question", "facts", "events"),
+    [
+        ("武器贸易条约哪一天开始生效？", ("day",), ("in_force",)),
+        ("When did the Arms Trade Treaty enter into force?", ("time",), ("in_force",)),
+        ("How many staff does the Office have?", ("count",), ()),
+        ("裁军事务厅的战略是什么？", (), ()),
+    ],
+)
+def test_the_query_says_once_what_kind_of_fact_it_asks_for(question: str, facts: tuple, events: tuple) -> None:
+    query = _query(question)
+    assert (query.asks_facts, query.asks_events) == (facts, events)
+
+
+def _resolution(text: str, title: str, en: str, title_en: str) -> Hit:
+    cite = Citation("A/RES/79/77", title, ("A/RES/79/77",), "序言部分第 6 段", "A_RES_79_77.xml")
+    return Hit(Passage("A/RES/79/77#pp6", text, "preamble", cite, en=en, extra={"title_en": title_en}), 1.0, 1)
+
+
+CTBT_COUNT = _resolution(  # A/RES/79/77, preambular paragraph 6 (abridged): it counts the CTBT's signatories
+    "感到鼓舞的是187个国家已经签署《条约》，并欣见178个国家，其中2个是核武器国家，已经批准《条约》，",
+    "全面禁止核试验条约",
+    "Encouraged by the signing of the Treaty by 187 States, and welcoming the ratification of the Treaty by 178"
+    " States, including three nuclear-weapon States,",
+    "Comprehensive Nuclear-Test-Ban Treaty",
+)
+TPNW_COUNT = _resolution(
+    "欢迎已有94个国家签署《条约》，",
+    "禁止核武器条约",
+    "Welcoming the signing of the Treaty by 94 States,",
+    "Treaty on the Prohibition of Nuclear Weapons",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "hit", "unmet"),
+    [
+        # a count of another treaty's signatories does not answer how many signed the one named
+        ("How many States have signed the Treaty on the Prohibition of Nuclear Weapons?", CTBT_COUNT, True),
+        ("How many States have signed the Treaty on the Prohibition of Nuclear Weapons?", TPNW_COUNT, False),
+        ("已有多少个国家签署了《禁止核武器条约》？", CTBT_COUNT, True),
+        ("已有多少个国家签署了《禁止核武器条约》？", TPNW_COUNT, False),
+        ("How many States have signed the Comprehensive Nuclear-Test-Ban Treaty?", CTBT_COUNT, False),
+        # the document's title names it when the paragraph says only 《条约》 / "the Treaty"
+        ("How many States have signed the CTBT?", CTBT_COUNT, False),
+    ],
+)
+def test_a_fact_about_a_named_treaty_comes_from_a_passage_naming_it(question: str, hit: Hit, unmet: bool) -> None:
+    assert type_unmet(_query(question), [hit]) is unmet
+
+
+def test_a_passage_without_english_is_not_judged_on_an_english_name() -> None:
+    """The programme has no English side: its Chinese text is all there is to go on."""
+    (programme,) = _hits("《武器贸易条约》于2014年12月24日生效")
+    assert type_unmet(_query("When did the Arms Trade Treaty enter into force?"), [programme]) is False

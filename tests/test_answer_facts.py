@@ -55,7 +55,7 @@ def test_the_fact_check_picks_the_sentence_stating_it_from_a_lower_passage() -> 
     cite = Citation("A/RES/80/28", "", ("A/RES/80/28",), "序言部分第 6 段", "x.xml")
     texts = ("推动武器贸易条约的审议进程；", "回顾《武器贸易条约》于2014年12月24日生效，")
     hits = [Hit(Passage(f"p{i}", t, "preamble", cite), 1.0, i) for i, t in enumerate(texts, start=1)]
-    query = Query("When did the Arms Trade Treaty enter into force?", "en", ("arms", "trade", "treaty"))
+    query = Query(ATT_WHEN, "en", ("arms", "trade", "treaty"), asks_facts=("time",), asks_events=("in_force",))
     stats, rows = TermStats({}, 10), {"p1": 0, "p2": 1}
     answer, at = choose(query, hits, _Sentences(), rows, stats, margin=0.1, states_fact=True)
     assert (answer.passage_id, at) == ("p2", 1)

@@ -10,6 +10,7 @@ so the keyword lanes give the same numbers whichever engine stores them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -112,3 +113,8 @@ def passes(f: RowFields, filters: Filters | None) -> bool:
         and (not filters.kinds or f.kind in filters.kinds)
         and (not filters.langs or f.lang in filters.langs)
     )
+
+
+def row_mask(fields: Sequence[RowFields], filters: Filters) -> np.ndarray:
+    """Boolean mask over rows of those that pass ``filters`` (one pass; callers memoise it per filter)."""
+    return np.fromiter((passes(f, filters) for f in fields), dtype=bool, count=len(fields))

@@ -29,7 +29,7 @@ from bm25s import selection
 
 from index import dense, sparse
 from index.config import Filters
-from index.engines.base import BM25_PARAMS, DenseTable, RowFields, SparseTable, passes
+from index.engines.base import BM25_PARAMS, DenseTable, RowFields, SparseTable, row_mask
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class LocalEngine:
         with self._lock:
             found = self._masks.get(filters)
         if found is None:
-            found = np.fromiter((passes(f, filters) for f in self.fields), dtype=bool, count=len(self.fields))
+            found = row_mask(self.fields, filters)
             with self._lock:
                 self._masks[filters] = found
         return found

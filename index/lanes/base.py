@@ -26,14 +26,14 @@ class Run:
 
 @dataclass(frozen=True)
 class Selection:
-    """The rows a filtered search may return: the filters (for engines) and their row mask (0/1)."""
+    """The rows a filtered search may return: the filters (for engines) and their boolean row mask."""
 
     filters: Filters
     mask: np.ndarray
     deep: bool = True  # a user's filter: dense lanes look deeper so it still leaves enough candidates
 
     def keep(self, scores: dict[int, float]) -> dict[int, float]:
-        return {row: s for row, s in scores.items() if self.mask[row] > 0}
+        return {row: s for row, s in scores.items() if self.mask[row]}
 
 
 def restrict(scores: dict[int, float], selection: Selection | None) -> dict[int, float]:
