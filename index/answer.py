@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 
 from index.config import SearchConfig
 from index.lanes.sentence import SentenceLane
-from index.query import Query, opens_with_action
+from index.query import INSTRUMENT_KINDS, INSTRUMENT_LINKS, Query, opens_with_action
 from index.sentences import split_sentences
 from index.terms import TermStats
 from index.tokenize import is_cjk
@@ -77,15 +77,15 @@ def states_type(name: str, events: Sequence[str], text: str) -> bool:
     return states(FACT_EVIDENCE[name], words, text)
 
 
-_INSTRUMENT_WORDS = frozenset({"treaty", "convention", "protocol", "the", "on", "of", "for", "against", "and", "to"})
+# the words of an English treaty name that say nothing about which treaty it is
+_INSTRUMENT_WORDS = frozenset(w.lower() for w in (*INSTRUMENT_KINDS, *INSTRUMENT_LINKS))
 NAMED_SHARE = SearchConfig.treaty_named_share  # of a name: its characters in one run, or its English words
 
 
 def names_instrument(name: str, passage: Passage, share: float = NAMED_SHARE) -> bool:
     """The passage (its text, or its document's title) names the treaty: most of the name in one
     unbroken run (全面禁止核试验条约 does not name 禁止核武器条约), or for an English name most of its words
-    in the English text and title. A passage with no
-    English side is not judged on an English name."""
+    in the English text and title. A passage with no English side is not judged on an English name."""
     if is_cjk(name):
         side = passage.text + passage.citation.title
         found = SequenceMatcher(None, name, side, autojunk=False).find_longest_match(0, len(name), 0, len(side))

@@ -87,10 +87,12 @@ FACT_ASKS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
-# a treaty or convention named in the question: a count or a date must then be of that instrument
+# a treaty or convention named in the question: a fact it asks for must then be about that instrument
 _INSTRUMENT_ZH = re.compile(r"《([^》]{2,40}(?:条约|公约|议定书|协定))》")
+INSTRUMENT_KINDS = ("Treaty", "Convention", "Protocol")
+INSTRUMENT_LINKS = ("on", "of", "for", "against", "the", "and", "to")  # lower-case words inside an English name
 _INSTRUMENT_EN = re.compile(
-    r"\b((?:[A-Z][\w()-]*\s+)*(?:Treaty|Convention|Protocol)(?:\s+(?:on|of|for|against|the|and|to|[A-Z][\w()-]*))*)"
+    rf"\b((?:[A-Z][\w()-]*\s+)*(?:{'|'.join(INSTRUMENT_KINDS)})(?:\s+(?:{'|'.join(INSTRUMENT_LINKS)}|[A-Z][\w()-]*))*)"
 )
 # the event a question about a time asks about: a date must then be that event's (``index.answer.EVENT_WORDS``)
 EVENT_ASKS: dict[str, re.Pattern[str]] = {
