@@ -9,6 +9,7 @@ the expected scores that ``unqa eval`` checks the run against.
 from __future__ import annotations
 
 import logging
+import platform
 import re
 import time
 from collections.abc import Sequence
@@ -43,6 +44,26 @@ class System:
     config: SearchConfig = field(default_factory=SearchConfig)
     index: str = "main"  # "main" | "no-context"
     expected: dict[str, float] = field(default_factory=dict)
+    expected_on: str = ""  # the CPU family the expected scores were recorded on ("": not said)
+
+
+def cpu_family() -> str:
+    """The family of CPU the expected scores are recorded for: the encoder's scores differ in the fourth
+    decimal between an AVX-512 CPU and an AVX2-only one, which reorders near-ties (eval/README.md, "Scores
+    depend on the CPU"); within a family, runs are identical. "avx512", "avx2", else the machine's name."""
+    flags = _cpu_flags()
+    if "avx512f" in flags:
+        return "avx512"
+    return "avx2" if "avx2" in flags else platform.machine() or "unknown"
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    line = next((ln for ln in text.splitlines() if ln.startswith("flags")), "")
+    return set(line.partition(":")[2].split())
 
 
 def _config_from(d: dict[str, Any] | None) -> SearchConfig:
@@ -53,17 +74,26 @@ def _config_from(d: dict[str, Any] | None) -> SearchConfig:
     return SearchConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in (d or {}).items()})
 
 
-def load_conditions(path: Path = CONDITIONS_FILE) -> list[System]:
+def load_conditions(path: Path = CONDITIONS_FILE, family: str | None = None) -> list[System]:
+    """The systems, each with the expected scores recorded on this CPU family (``expected@avx2:``), else
+    the plain ``expected:`` line, else those of another family (``expected_on`` says which)."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return [
-        System(
-            name=str(c["name"]),
-            config=_config_from(c.get("config")),
-            index=str(c.get("index", "main")),
-            expected={k: float(v) for k, v in (c.get("expected") or {}).items()},
-        )
-        for c in data.get("conditions", [])
-    ]
+    family = family or cpu_family()
+    systems = []
+    for c in data.get("conditions", []):
+        expected, on = _expected_for(c, family)
+        config, index = _config_from(c.get("config")), str(c.get("index", "main"))
+        systems.append(System(str(c["name"]), config, index, {k: float(v) for k, v in expected.items()}, on))
+    return systems
+
+
+def _expected_for(condition: dict[str, Any], family: str) -> tuple[dict[str, Any], str]:
+    by_cpu = {k.split("@", 1)[1]: v for k, v in condition.items() if k.startswith("expected@") and v}
+    if family in by_cpu:
+        return by_cpu[family], family
+    if condition.get("expected"):
+        return condition["expected"], ""
+    return next(((v, k) for k, v in by_cpu.items()), ({}, ""))
 
 
 # ---------------------------------------------------------------- running
@@ -167,41 +197,45 @@ def evaluate_runs(
     }
 
 
-def record_expected(path: Path, results: dict[str, dict[str, Any]]) -> None:
-    """Write this run's overall scores as each condition's ``expected:`` line (comments kept): the
-    line is rewritten where there is one and added at the end of the condition where there is none."""
+def record_expected(path: Path, results: dict[str, dict[str, Any]], family: str | None = None) -> None:
+    """Write this run's overall scores as each condition's ``expected@<CPU family>:`` line (comments and
+    other families' lines kept): rewritten where there is one, added at the end of the condition where
+    there is none."""
+    key = f"expected@{family or cpu_family()}:"
     out: list[str] = []
     name, indent, seen = None, "    ", False
     for line in path.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
         if stripped.startswith("- name:"):
-            _add_expected(out, name, seen, indent, results)
+            _add_expected(out, name, seen, indent, results, key)
             name, seen = stripped.split(":", 1)[1].strip(), False
             indent = line[: len(line) - len(line.lstrip())] + "  "
-        elif stripped.startswith("expected:") and name in results:
-            line, seen = indent + _expected_line(results[name]), True
+        elif stripped.startswith(key) and name in results:
+            line, seen = indent + _expected_line(results[name], key), True
         out.append(line)
-    _add_expected(out, name, seen, indent, results)
+    _add_expected(out, name, seen, indent, results, key)
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def _add_expected(out: list[str], name: str | None, seen: bool, indent: str, results: dict[str, Any]) -> None:
+def _add_expected(out: list[str], name: str | None, seen: bool, indent: str, results: dict[str, Any], key: str) -> None:
     if name in results and not seen:
         at = len(out)
         while at and not out[at - 1].strip():  # after the condition's last line, before blank lines
             at -= 1
-        out.insert(at, indent + _expected_line(results[name]))
+        out.insert(at, indent + _expected_line(results[name], key))
 
 
-def _expected_line(result: dict[str, Any]) -> str:
+def _expected_line(result: dict[str, Any], key: str) -> str:
     got = result["overall"]
-    return "expected: {" + ", ".join(f"{m}: {got[m]:.4f}" for m in EXPECTED_METRICS) + "}"
+    return key + " {" + ", ".join(f"{m}: {got[m]:.4f}" for m in EXPECTED_METRICS) + "}"
 
 
 def check_expected(
-    systems: Sequence[System], results: dict[str, dict[str, Any]], tol: float = 0.005
+    systems: Sequence[System], results: dict[str, dict[str, Any]], tol: float = 0.005, family: str | None = None
 ) -> list[tuple[str, str, str]]:
-    """(status, system, detail) per system: OK (equal to 4 places), OKish (within tol) or FAIL."""
+    """(status, system, detail) per system: OK (equal to 4 places), OKish (within tol) or FAIL. The detail
+    says when the expected scores were recorded on another CPU family than this one."""
+    family = family or cpu_family()
     rows = []
     for s in systems:
         if not s.expected or s.name not in results:
@@ -211,6 +245,8 @@ def check_expected(
         worst = max(abs(round(got.get(m, 0.0), 4) - round(v, 4)) for m, v in s.expected.items())
         status = "OK" if worst < 1e-9 else "OKish" if worst <= tol + 1e-9 else "FAIL"
         detail = ", ".join(f"{m} {got.get(m, 0.0):.4f} (expected {s.expected[m]:.4f})" for m in s.expected)
+        if s.expected_on != family:
+            detail += f"; recorded on {s.expected_on or 'an unnamed'} CPU, this one is {family}"
         rows.append((status, s.name, detail))
     return rows
 
@@ -223,6 +259,7 @@ def provenance(
         "packages": package_versions(PACKAGES),
         "search_config": (config or SearchConfig()).to_dict(),
         "judgments": judgments,
+        "cpu_family": cpu_family(),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import platform
 import re
 
 import pytest
@@ -260,8 +261,20 @@ def test_record_expected_rewrites_and_adds_expected_lines(tmp_path):
         encoding="utf-8",
     )
     got = {"overall": dict.fromkeys(harness.EXPECTED_METRICS, 0.5)}
-    harness.record_expected(path, {"a": got, "b": got})
-    systems = {s.name: s for s in harness.load_conditions(path)}
+    harness.record_expected(path, {"a": got, "b": got}, family="avx2")
+    systems = {s.name: s for s in harness.load_conditions(path, family="avx2")}
     assert systems["a"].expected == systems["b"].expected == dict.fromkeys(harness.EXPECTED_METRICS, 0.5)
+    assert systems["a"].expected_on == "avx2"
     assert systems["c"].expected == {} and systems["b"].config == SearchConfig(mode="bm25")
     assert path.read_text(encoding="utf-8").startswith("# keep me\n")
+    # another CPU family gets its own line; a system without one is checked against avx2's, and told so
+    harness.record_expected(path, {"a": {"overall": dict.fromkeys(harness.EXPECTED_METRICS, 0.7)}}, family="avx512")
+    other = {s.name: s for s in harness.load_conditions(path, family="avx512")}
+    assert other["a"].expected == dict.fromkeys(harness.EXPECTED_METRICS, 0.7) and other["a"].expected_on == "avx512"
+    assert other["b"].expected_on == "avx2" and systems["a"].expected["mrr@10"] == 0.5
+    row = dict((n, d) for _, n, d in harness.check_expected(list(other.values()), {"b": got}, family="avx512"))
+    assert "recorded on avx2 CPU, this one is avx512" in row["b"]
+
+
+def test_cpu_family_is_named() -> None:
+    assert harness.cpu_family() in ("avx512", "avx2") or harness.cpu_family() == platform.machine()

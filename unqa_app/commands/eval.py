@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         report.update_readme(REPO_ROOT / "README.md", results, blind="test" in Path(args.gold).name)
     if args.record_expected:
         harness.record_expected(args.conditions, results["systems"])
-        print(f"expected scores recorded in {args.conditions}")
+        print(f"expected scores recorded in {args.conditions} for this CPU family ({harness.cpu_family()})")
     return 0
 
 
