@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index import fusion
-from index.answer import type_unmet
+from index.answer import FactRule, type_unmet
 from index.config import SearchConfig
 from index.lanes.base import Run
 from index.query import Query
@@ -35,15 +35,16 @@ FEATURES = (
 
 
 def features(
-    query: Query, hits: Sequence[Hit], runs: dict[str, Run], stats: TermStats, token_set: Callable, named_share: float
+    query: Query, hits: Sequence[Hit], runs: dict[str, Run], stats: TermStats, token_set: Callable, rule: FactRule
 ) -> dict[str, float]:
     """What the decision looks at: how close the best passages are, how much of the question the
     corpus knows at all, and whether the question asks for a kind of fact none of them states (about
-    the treaty it names: ``SearchConfig.treaty_named_share``)."""
+    the treaty it names, of the thing it counts: ``rule``)."""
     dense = sorted(fusion.dense_side(runs).values(), reverse=True)
     q = query.content_tokens()
     lexical = max((stats.coverage(q, set(token_set(h.passage.text))) for h in hits[:3]), default=0.0)
-    known = [t for t in query.tokens if stats.known(t)]
+    termed = set(query.termed)  # an English word the glossary or the treaty table gives Chinese terms for is known
+    known = [t for t in query.tokens if stats.known(t) or t in termed]
     bm25 = runs["bm25"].scores if "bm25" in runs else {}
     idf_total = sum(stats.idf(t) for t in q) or 1.0
     return {
@@ -56,7 +57,7 @@ def features(
         "n_tokens": float(len(query.tokens)),
         "is_en": float(query.lang == "en"),
         "has_terms": float(bool(query.glossary or query.translated)),
-        "type_unmet": float(type_unmet(query, hits, named_share)),
+        "type_unmet": float(type_unmet(query, hits, rule)),
         "symbol": float(bool(runs.get("symbol") and runs["symbol"].scores)),
         "structure": float(bool(runs.get("structure") and runs["structure"].scores)),
     }

@@ -71,10 +71,47 @@ def states(evidence: re.Pattern[str], events: Sequence[re.Pattern[str]], text: s
     return any(evidence.search(s) and any(e.search(s) for e in events) for s in split_sentences(text))
 
 
-def states_type(name: str, events: Sequence[str], text: str) -> bool:
-    """The text states a fact of type ``name`` (a date: of one of ``events``, when the question names any)."""
+@dataclass(frozen=True)
+class FactRule:
+    """How strictly a passage must state the fact asked for (``SearchConfig``'s ``treaty_named_share``
+    and ``count_window``)."""
+
+    named_share: float = SearchConfig.treaty_named_share  # of a treaty's name: its characters in one run
+    count_window: int = SearchConfig.count_window  # where the thing counted is named after its number
+
+    @classmethod
+    def of(cls, config: SearchConfig) -> FactRule:
+        return cls(config.treaty_named_share, config.count_window)
+
+
+def states_type(
+    name: str, events: Sequence[str], text: str, counts: Sequence[str] = (), rule: FactRule = FactRule()
+) -> bool:
+    """The text states a fact of type ``name``: a date of one of ``events``, when the question names
+    any; a number of the things counted (``Query.counts``), when it names them."""
+    if name == "count" and counts:
+        return counts_thing(text, counts, rule.count_window)
     words = [EVENT_WORDS[e] for e in events] if name in _DATED else []
     return states(FACT_EVIDENCE[name], words, text)
+
+
+def counts_thing(text: str, things: Sequence[str], window_chars: int = SearchConfig.count_window) -> bool:
+    """A number in the text counts one of ``things``: the thing is named in the number's classifier or
+    the ``window_chars`` characters after it ("9个国家" counts States, not warheads: 核弹头)."""
+    for found in FACT_EVIDENCE["count"].finditer(text):
+        window = text[found.start() : found.end() + window_chars]
+        if any(_names_thing(window, thing) for thing in things):
+            return True
+    return False
+
+
+def _names_thing(window: str, thing: str) -> bool:
+    """One of the thing's character pairs is in the window (官员 in 一百多名官员; 人员 of 工作人员), a
+    one-character thing is; a country (国家, 各国) is named by any 国 (会员国, 缔约国)."""
+    if "国" in thing and "国" in window:
+        return True
+    pairs = [thing[i : i + 2] for i in range(len(thing) - 1)] or [thing]
+    return any(pair in window for pair in pairs)
 
 
 # the words of an English treaty name that say nothing about which treaty it is
@@ -82,14 +119,24 @@ _INSTRUMENT_WORDS = frozenset(w.lower() for w in (*INSTRUMENT_KINDS, *INSTRUMENT
 NAMED_SHARE = SearchConfig.treaty_named_share  # of a name: its characters in one run, or its English words
 
 
-def names_instrument(name: str, passage: Passage, share: float = NAMED_SHARE) -> bool:
-    """The passage (its text, or its document's title) names the treaty: most of the name in one
-    unbroken run (全面禁止核试验条约 does not name 禁止核武器条约), or for an English name most of its words
-    in the English text and title. A passage with no English side is not judged on an English name."""
-    if is_cjk(name):
-        side = passage.text + passage.citation.title
-        found = SequenceMatcher(None, name, side, autojunk=False).find_longest_match(0, len(name), 0, len(side))
-        return found.size >= share * len(name)
+def names_instrument(names: Sequence[str], passage: Passage, share: float = NAMED_SHARE) -> bool:
+    """The passage (its text, or its document's title) names the treaty known by ``names``: by its Chinese
+    names where it has any (most of one name in one unbroken run: 全面禁止核试验条约 does not name
+    禁止核武器条约), else by its English ones (most of a name's words in the English text and title; a
+    passage with no English side is not judged on an English name)."""
+    zh = [name for name in names if is_cjk(name)]
+    if zh:
+        return any(_names_zh(name, passage, share) for name in zh)
+    return any(_names_en(name, passage, share) for name in names)
+
+
+def _names_zh(name: str, passage: Passage, share: float) -> bool:
+    side = passage.text + passage.citation.title
+    found = SequenceMatcher(None, name, side, autojunk=False).find_longest_match(0, len(name), 0, len(side))
+    return found.size >= share * len(name)
+
+
+def _names_en(name: str, passage: Passage, share: float) -> bool:
     words = {w[:5] for w in re.findall(r"[a-z]+", name.lower()) if w not in _INSTRUMENT_WORDS and len(w) > 2}
     side = f"{passage.en} {passage.extra.get('title_en', '')}".lower()
     if not words or not side.strip():
@@ -98,23 +145,27 @@ def names_instrument(name: str, passage: Passage, share: float = NAMED_SHARE) ->
 
 
 def _about_instruments(query: Query, passage: Passage, share: float) -> bool:
-    return all(names_instrument(name, passage, share) for name in query.instruments)
+    return all(names_instrument(names, passage, share) for names in query.instruments)
 
 
-def states_asked(query: Query, share: float = NAMED_SHARE) -> Callable[[str, Passage], bool] | None:
+def states_asked(query: Query, rule: FactRule = FactRule()) -> Callable[[str, Passage], bool] | None:
     """A test of whether a sentence of a passage states every kind of fact the question asks for, of the
     treaty it names (None: it asks for none)."""
     if not query.asks_facts:
         return None
-    facts, events = query.asks_facts, query.asks_events
-    return lambda text, p: _about_instruments(query, p, share) and all(states_type(n, events, text) for n in facts)
+    facts, events, counts = query.asks_facts, query.asks_events, query.counts
+    return lambda text, p: (
+        _about_instruments(query, p, rule.named_share)
+        and all(states_type(n, events, text, counts, rule) for n in facts)
+    )
 
 
-def type_unmet(query: Query, hits: Sequence[Hit], share: float = NAMED_SHARE, depth: int = 3) -> bool:
+def type_unmet(query: Query, hits: Sequence[Hit], rule: FactRule = FactRule(), depth: int = 3) -> bool:
     """True when the question asks for a kind of fact that none of the top passages states (of a treaty
-    it names: in a passage naming that treaty)."""
-    about = [h.passage for h in hits[:depth] if _about_instruments(query, h.passage, share)]
-    return any(not any(states_type(name, query.asks_events, p.text) for p in about) for name in query.asks_facts)
+    it names: in a passage naming that treaty; of the thing it counts)."""
+    about = [h.passage for h in hits[:depth] if _about_instruments(query, h.passage, rule.named_share)]
+    events, counts = query.asks_events, query.counts
+    return any(not any(states_type(n, events, p.text, counts, rule) for p in about) for n in query.asks_facts)
 
 
 LEAD_IN = re.compile(r"[：:]\s*$")
@@ -158,15 +209,15 @@ def choose(
     stats: TermStats,
     margin: float,
     states_fact: bool = False,
-    named_share: float = NAMED_SHARE,
+    rule: FactRule = FactRule(),
 ) -> tuple[Answer | None, int]:
     """The answer sentence and the rank (0-based) of the passage it comes from. It comes from the first
     hit unless a sentence of another top passage is better by more than ``margin`` (the caller then
     ranks that passage first). With ``states_fact``, a question asking for a kind of fact (a date, a
     count...) is answered by a sentence stating it, where one of the top passages has one (about the
-    treaty it names: ``named_share``, as ``names_instrument``)."""
+    treaty it names, of the thing it counts: ``rule``)."""
     found = candidates(query, hits, sentences, row_of, stats)
-    test = states_asked(query, named_share) if states_fact else None
+    test = states_asked(query, rule) if states_fact else None
     if test is not None:
         found = [c for c in found if test(c.text, hits[c.rank].passage)] or found
     if not found:

@@ -58,6 +58,7 @@ class SearchConfig:
     answer_margin: float = 0.1  # a sentence of another top passage must beat hit 1's best by this to lead
     answer_states_fact: bool = True  # a question asking for a date, a count...: answered by a sentence stating one
     treaty_named_share: float = 0.8  # a fact about a treaty the question names: its passage shows this much of the name
+    count_window: int = 8  # a count of what the question counts: named within this many characters after the number
     # abstention (rules used when no learned abstention model is present)
     abstain_dense_zh: float = 0.85
     abstain_dense_en: float = 0.72

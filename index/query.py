@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import lexicon
+from index import instruments, lexicon
 from index.config import SearchConfig
 from index.encoders import MAX_QUERY_CHARS
 from index.glossary import expand_zh, translate_terms, uncovered
-from index.tokenize import char_bigrams, is_cjk, tokenize
+from index.tokenize import char_bigrams, is_cjk, jieba_words, tokenize
 from unqa.model import QueryError
 from unqa.symbols import strip_symbols, symbol_keys
 
@@ -76,7 +76,9 @@ FACT_ASKS: dict[str, re.Pattern[str]] = {
     # a day, not only a year: 哪一天 is answered by 2021年1月22日, not by 2021年
     "day": re.compile(r"哪一?天|哪一日|几月几[日号]|具体日期|\bwhich day\b|\bwhat date\b|\bon what date\b", re.I),
     "money": re.compile(  # an amount: "the sources of its funding" (经费来源) ask for none
-        r"预算|经费(?!来源|筹措)|多少钱|金额|美元|资金数额|budget|how much money|cost|funding amount|dollars", re.I
+        r"预算|经费(?!来源|筹措)|多少钱|金额|美元|资金数额|薪金|薪酬|薪水|工资|"
+        r"budget|how much money|cost|funding amount|dollars|salary|salaries",
+        re.I,
     ),
     "count": re.compile(r"多少(名|个|位|人|次|枚|项|件)|几(名|位|个人)|一共有多少|\bhow many\b", re.I),
     "contact": re.compile(r"电话|传真|电子邮件|邮箱|网址|\b(tele)?phone\b|\bfax\b|e-?mail|website address", re.I),
@@ -151,7 +153,10 @@ class Query:
     asks_who: bool = False  # who / which office does something (a ranker feature: the unit, not a fact)
     asks_facts: tuple[str, ...] = ()  # kinds of fact it asks for ("time", "count"...: ``FACT_ASKS``)
     asks_events: tuple[str, ...] = ()  # events whose date it asks for ("in_force"...: ``EVENT_ASKS``)
-    instruments: tuple[str, ...] = ()  # treaties it names, as written ("佩林达巴条约", "Arms Trade Treaty")
+    counts: tuple[str, ...] = ()  # what a count question counts, in Chinese ("工作人员", "核弹头": ``counted``)
+    # treaties it names, each as written ("TPNW", "佩林达巴条约") and then by its other names (index/instruments.py)
+    instruments: tuple[tuple[str, ...], ...] = ()
+    termed: tuple[str, ...] = ()  # its own tokens that the glossary or the treaty table turns into Chinese terms
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     notices: tuple[str, ...] = ()
 
@@ -193,6 +198,10 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
     associated = _associations(tokens, config) if zh and config.associations else ()
     symbols = tuple(symbol_keys(text))
     names_unit = bool(_NAMES_A_UNIT.search(text))
+    facts, named = _matching(FACT_ASKS, text), named_instruments(text)
+    if config.glossary:  # a treaty named by an acronym or short name is searched by the name the texts use
+        terms = _instrument_terms(named, [*tokens, *synonyms, *glossary])
+        synonyms, glossary = (synonyms + terms, glossary) if zh else (synonyms, glossary + terms)
     return Query(
         text=text,
         lang="zh" if zh else "en",
@@ -213,18 +222,76 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
         about_resolutions=bool(_RESOLUTION_WORDS.search(text)),
         names_unit=names_unit,
         asks_who=any(w in text for w in _WHO_WORDS),
-        asks_facts=_matching(FACT_ASKS, text),
+        asks_facts=facts,
+        counts=counted(text, zh, config.lexicon) if "count" in facts else (),
         asks_events=_matching(EVENT_ASKS, text),
-        instruments=named_instruments(text),
+        instruments=named,
+        termed=_termed(text, tokens, named) if not zh and config.glossary else (),
         vector=vector,
         notices=tuple(notices),
     )
 
 
-def named_instruments(text: str) -> tuple[str, ...]:
-    """Treaties and conventions the question names: 《…条约》 in Chinese, "… Treaty / Convention on …" in English."""
+def named_instruments(text: str) -> tuple[tuple[str, ...], ...]:
+    """Treaties and conventions the question names, each with all its names: 《…条约》 in Chinese, "… Treaty /
+    Convention on …" in English, or a name the instrument table lists (an acronym such as TPNW, 禁核条约)."""
     found = _INSTRUMENT_ZH.findall(text) or _INSTRUMENT_EN.findall(text)
-    return tuple(dict.fromkeys(name.strip() for name in found if name.strip()))
+    found = [*(name.strip() for name in found), *instruments.mentioned(text)]
+    groups: list[tuple[str, ...]] = []
+    for names in (names for name in filter(None, found) for names in instruments.resolve(name)):
+        if not any(set(names) & set(known) for known in groups):
+            groups.append(names)
+    return tuple(groups)
+
+
+def _instrument_terms(named: Sequence[Sequence[str]], known: Sequence[str]) -> tuple[str, ...]:
+    """The tokens of the Chinese names of the treaties named (``instruments.short_chinese``) that the
+    question's own tokens and terms lack."""
+    terms = [t for names in named for t in tokenize(instruments.short_chinese(names) or "")]
+    return tuple(dict.fromkeys(t for t in terms if t not in known))
+
+
+def _termed(text: str, tokens: Sequence[str], named: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """The tokens of an English question that a glossary entry covers, or that name a treaty the table
+    lists ("iaea", "ctbt"): words the corpus need not know in English, since its Chinese terms are searched."""
+    left = set(tokenize(uncovered(text)))
+    names = {n.casefold() for names in named if instruments.short_chinese(names) for n in names}
+    return tuple(t for t in dict.fromkeys(tokens) if t not in left or t in names)
+
+
+_COUNT_ZH = re.compile(r"(?:多少|几)(?:名|个|位|人|次|枚|项|件)?([\u4e00-\u9fff]{1,8})")
+_COUNT_EN = re.compile(r"\bhow many ((?:[a-z][a-z-]*\s*){1,3})", re.I)
+_PLURALS = frozenset(("people", "staff", "personnel", "children", "men", "women", "police"))  # plurals without -s
+COUNTED_SHARE = 0.1  # the learned translations of an English counted noun kept (p at least this)
+COUNTED_FORMS = 4
+
+
+def counted(text: str, zh: bool, learned: bool = True) -> tuple[str, ...]:
+    """What a count question counts, as the Chinese text writes it: the word after 多少名/几个
+    (工作人员), or the English plural noun after "how many", translated by the learned table ("nuclear
+    warheads": 核弹头; "days": 为期, 天; not without the table: ``learned``). Empty when the question
+    counts nothing it names."""
+    if zh:
+        found = _COUNT_ZH.search(text)
+        return tuple(jieba_words(found.group(1))[:1]) if found else ()
+    found = _COUNT_EN.search(text) if learned else None
+    units = lexicon.question_units(_plural_noun(found.group(1))) if found else []
+    if not units:
+        return ()
+    entries = lexicon.load_lexicon().entries[units[-1]]  # the head of the noun phrase is its last word
+    return tuple(zh for zh, p in entries[:COUNTED_FORMS] if p >= COUNTED_SHARE and is_cjk(zh))
+
+
+def _plural_noun(words: str) -> str:
+    """The words up to the first plural ("nuclear warheads does" -> "nuclear warheads")."""
+    out = []
+    for word in words.lower().split():
+        if word in lexicon.EN_FUNCTION_WORDS:
+            break
+        out.append(word)
+        if word.endswith("s") or word in _PLURALS:
+            break
+    return " ".join(out)
 
 
 def _matching(patterns: dict[str, re.Pattern[str]], text: str) -> tuple[str, ...]:

@@ -244,7 +244,7 @@ class Searcher:
         query = self.analyse(question, config)
         runs = self.runs(query, config)
         hits = self._ranked_hits(query, runs, config, k)
-        return abstain.features(query, hits, runs, self.stats, self.token_set, config.treaty_named_share)
+        return abstain.features(query, hits, runs, self.stats, self.token_set, answers.FactRule.of(config))
 
     def _selection(self, filters: Filters | None) -> Selection | None:
         if filters is None or filters.is_empty():
@@ -338,7 +338,7 @@ class Searcher:
                 self.stats,
                 config.answer_margin,
                 config.answer_states_fact,
-                config.treaty_named_share,
+                answers.FactRule.of(config),
             )
             hits = _promote(hits, at)
             answer = answers.list_answer(query, hits[0], self.strategy_list(hits[0].passage)) or answer
@@ -358,7 +358,7 @@ class Searcher:
     def _abstains(
         self, query: Query, hits: list[Hit], runs: dict[str, Run], config: SearchConfig
     ) -> tuple[bool, dict[str, float]]:
-        features = abstain.features(query, hits, runs, self.stats, self.token_set, config.treaty_named_share)
+        features = abstain.features(query, hits, runs, self.stats, self.token_set, answers.FactRule.of(config))
         if self._abstainer is not None and config.mode == "hybrid":
             return self._abstainer.abstains(features, config.abstain_threshold), features
         return abstain.rules(query, hits, features, config), features

@@ -74,6 +74,11 @@ def tokenize(text: str) -> list[str]:
     return [t for t in tokens if _keep(t, stop)]
 
 
+def jieba_words(text: str) -> list[str]:
+    """jieba's words of ``text`` in its precise mode (one cut, no overlapping pieces), stop words kept."""
+    return [t for t in (w.strip() for w in _tokenizer().lcut(text, HMM=True)) if t]
+
+
 def is_cjk(text: str) -> bool:
     """True when the text is mainly Chinese (CJK characters outnumber Latin letters)."""
     cjk = len(_CJK.findall(text))
