@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ class System:
     expected_on: str = ""  # the CPU family the expected scores were recorded on ("": not said)
 
 
+@lru_cache(maxsize=1)
 def cpu_family() -> str:
     """The family of CPU the expected scores are recorded for: the encoder's scores differ in the fourth
     decimal between an AVX-512 CPU and an AVX2-only one, which reorders near-ties (eval/README.md, "Scores

@@ -39,11 +39,6 @@ def _by_name() -> dict[str, tuple[str, ...]]:
     return {_key(name): row for row in table() for name in row}
 
 
-@lru_cache(maxsize=1)
-def _spelt() -> dict[str, str]:
-    return {_key(name): name for row in table() for name in row}
-
-
 def names_of(name: str) -> tuple[str, ...]:
     """Every name of the instrument ``name`` is one of, ``name`` first; ``(name,)`` when the table does
     not list it."""
@@ -55,11 +50,17 @@ def resolve(name: str) -> list[tuple[str, ...]]:
     """The instruments a name found in a question stands for, each with all its names: the table's row
     for a name it lists; for an English name it does not list, the listed names inside it ("Treaty of
     Pelindaba and the NPT" is two); else the name alone."""
-    if _key(name) in _by_name() or is_cjk(name):
+    key = _key(name)
+    if key in _by_name() or is_cjk(name):
         return [names_of(name)]
-    inside = [n for n in _by_name() if not is_cjk(n) and re.search(rf"\b{re.escape(n)}\b", _key(name))]
-    inside = [n for n in inside if not any(n != m and n in m for m in inside)]  # the longest names only
-    return [names_of(_spelt()[n]) for n in sorted(inside, key=_key(name).index)] or [(name,)]
+    inside = [k for k in _by_name() if not is_cjk(k) and re.search(rf"\b{re.escape(k)}\b", key)]
+    inside = [k for k in inside if not any(k != m and k in m for m in inside)]  # the longest names only
+    return [names_of(_spelling(k)) for k in sorted(inside, key=key.index)] or [(name,)]
+
+
+def _spelling(key: str) -> str:
+    """The table's spelling of the name whose key is ``key``."""
+    return next(n for n in _by_name()[key] if _key(n) == key)
 
 
 def short_chinese(names: Sequence[str]) -> str | None:

@@ -194,7 +194,8 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
     zh = is_cjk(text)
     synonyms = tuple(t for s in expand_zh(tokens) for t in tokenize(s)) if zh and config.glossary else ()
     glossary = tuple(t for term in translate_terms(text) for t in tokenize(term)) if not zh and config.glossary else ()
-    translated = _translations(text, config) if not zh and config.lexicon else ()
+    rest = uncovered(text) if not zh and config.glossary else text  # what the curated glossary leaves
+    translated = _translations(rest, config) if not zh and config.lexicon else ()
     associated = _associations(tokens, config) if zh and config.associations else ()
     symbols = tuple(symbol_keys(text))
     names_unit = bool(_NAMES_A_UNIT.search(text))
@@ -226,7 +227,7 @@ def analyse(text: str, notices: list[str], config: SearchConfig, vector: np.ndar
         counts=counted(text, zh, config.lexicon) if "count" in facts else (),
         asks_events=_matching(EVENT_ASKS, text),
         instruments=named,
-        termed=_termed(text, tokens, named) if not zh and config.glossary else (),
+        termed=_termed(rest, tokens, named) if not zh and config.glossary else (),
         vector=vector,
         notices=tuple(notices),
     )
@@ -251,10 +252,11 @@ def _instrument_terms(named: Sequence[Sequence[str]], known: Sequence[str]) -> t
     return tuple(dict.fromkeys(t for t in terms if t not in known))
 
 
-def _termed(text: str, tokens: Sequence[str], named: Sequence[Sequence[str]]) -> tuple[str, ...]:
-    """The tokens of an English question that a glossary entry covers, or that name a treaty the table
-    lists ("iaea", "ctbt"): words the corpus need not know in English, since its Chinese terms are searched."""
-    left = set(tokenize(uncovered(text)))
+def _termed(rest: str, tokens: Sequence[str], named: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """The tokens of an English question that a glossary entry covers (absent from ``rest``, what the
+    glossary leaves), or that name a treaty the table lists ("iaea", "ctbt"): words the corpus need not
+    know in English, since its Chinese terms are searched."""
+    left = set(tokenize(rest))
     names = {n.casefold() for names in named if instruments.short_chinese(names) for n in names}
     return tuple(t for t in dict.fromkeys(tokens) if t not in left or t in names)
 
@@ -323,10 +325,11 @@ def asked_roles(text: str, names_unit: bool | None = None) -> tuple[str, ...]:
     )
 
 
-def _translations(text: str, config: SearchConfig) -> tuple[tuple[str, float], ...]:
+def _translations(rest: str, config: SearchConfig) -> tuple[tuple[str, float], ...]:
+    """The learned table's weighted Chinese tokens for what the curated glossary left of the question
+    (its terms stay on top)."""
     if not lexicon.TABLE_FILE.is_file():  # a checkout without the learned table: the glossary alone
         return ()
-    rest = uncovered(text) if config.glossary else text  # the curated glossary's terms stay on top
     pairs = lexicon.translate(rest) if rest.strip() else []
     return tuple((token, round(weight * config.lexicon_weight, 6)) for token, weight in pairs)
 
